@@ -1,0 +1,80 @@
+# Soteria Survey. `make run` serves the app; `make test` runs every check CI runs.
+# Both create .venv, install the pinned dependencies and provide PostgreSQL
+# (see scripts/database.py for the order it tries).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# Settings for the test run: production-like (DEBUG off) with throwaway secrets.
+TEST_ENV := DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY=test-only-secret-key-that-is-long-enough-for-django-checks-0123456789 \
+	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
+	DJANGO_SECURE_SSL_REDIRECT=false \
+	QUICK_EXIT_URL=http://127.0.0.1:8765/weather
+
+.PHONY: help run test lint format assets chromium db-stop clean
+
+help:
+	@echo "make run      serve the survey on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
+	@echo "make test     lint, migration check, and every test (unit, PostgreSQL, browser)"
+	@echo "make format   format the code with ruff"
+	@echo "make assets   rebuild static/css/app.css from GOV.UK Frontend (needs Node and npm)"
+	@echo "make db-stop  stop the project-local PostgreSQL cluster, if one was started"
+	@echo "make clean    remove .venv, collected static files and caches"
+
+$(VENV)/.installed: pyproject.toml
+	@python=$$(scripts/find-python); [ -x $(PY) ] || "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check '.[dev]'
+	@touch $@
+
+run: $(VENV)/.installed
+	@url=$$($(PY) scripts/database.py url); \
+	export DATABASE_URL="$$url" DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py create_demo_accounts; \
+	echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"; \
+	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed chromium
+	@url=$$($(PY) scripts/database.py url); \
+	export DATABASE_URL="$$url" $(TEST_ENV); \
+	$(MAKE) --no-print-directory lint; \
+	$(PY) manage.py makemigrations --check --dry-run; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0; \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# Browser tests use Debian's Chromium (browser downloads are not possible everywhere).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Chromium for the browser tests (apt-get)..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+assets:
+	cd assets && npm ci --no-audit --no-fund && npm run build
+
+db-stop: $(VENV)/.installed
+	$(PY) scripts/database.py stop
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

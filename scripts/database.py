@@ -1,0 +1,206 @@
+"""Find or provide the PostgreSQL server that `make run`, `make test` and `make bench` use.
+
+    python scripts/database.py url    print a DATABASE_URL, starting a local cluster if needed
+    python scripts/database.py stop   stop the project-local cluster, if this script started one
+
+The order is the project's contract (README, "PostgreSQL"):
+
+1. ``DATABASE_URL``, if set, is used as it is.
+2. A server answering on 127.0.0.1:5432 (``SOTERIA_PG_PROBE_PORT`` overrides the port).
+3. A project-local cluster in ``.pgdata/`` (``SOTERIA_PGDATA``) on 127.0.0.1:54329
+   (``SOTERIA_PG_LOCAL_PORT``), made with the system's ``initdb`` and started with
+   ``pg_ctl``; as root, both run as the ``postgres`` OS user through ``runuser``, because
+   PostgreSQL refuses to run as root.
+4. Otherwise a message saying how to install PostgreSQL, and exit status 1.
+
+The database (``soteria`` unless the URL names another) is created when it is missing.
+Only the standard library and psycopg are used, so this runs from the project's venv.
+"""
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "soteria"
+
+INSTALL_HELP = """\
+PostgreSQL was not found, so there is no database to run on.
+Soteria Survey needs PostgreSQL 15 or newer (it never falls back to SQLite). Either:
+  - install it: `sudo apt-get install postgresql` (Debian/Ubuntu),
+    `sudo dnf install postgresql-server` (Fedora), `brew install postgresql@16` (macOS); or
+  - start a server listening on 127.0.0.1:5432 that accepts user `postgres`; or
+  - set DATABASE_URL, e.g. postgres://user:password@host:5432/soteria
+"""
+
+
+class ProvisionError(Exception):
+    """A problem the person running `make` can fix; the message says how."""
+
+
+def _port_answers(port, host="127.0.0.1"):
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _settings():
+    return {
+        "probe_port": int(os.environ.get("SOTERIA_PG_PROBE_PORT", "5432")),
+        "local_port": int(os.environ.get("SOTERIA_PG_LOCAL_PORT", "54329")),
+        "pgdata": Path(os.environ.get("SOTERIA_PGDATA", ROOT / ".pgdata")).resolve(),
+    }
+
+
+def _server_bindir():
+    """The directory holding initdb and pg_ctl: pg_config's answer, else the newest
+    Debian-style /usr/lib/postgresql/N/bin, else whatever is on PATH."""
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        bindir = subprocess.run(
+            [pg_config, "--bindir"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+        if bindir and (Path(bindir) / "initdb").exists():
+            return Path(bindir)
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    if versions:
+        return versions[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _as_cluster_owner(command):
+    """Run as the postgres OS user when we are root; PostgreSQL refuses root."""
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError as error:
+            raise ProvisionError(
+                "Running as root, but there is no `postgres` OS user to own the local "
+                "PostgreSQL cluster. Create one (`useradd --system postgres`) or run as "
+                "an ordinary user."
+            ) from error
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+def _run(command):
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise ProvisionError(
+            f"`{' '.join(command)}` failed:\n{result.stdout}{result.stderr}".rstrip()
+        )
+
+
+def start_local_cluster(pgdata, port):
+    """Initialise (once) and start the project-local cluster; return its URL."""
+    url = f"postgres://postgres@127.0.0.1:{port}/{DATABASE_NAME}"
+    if _port_answers(port):
+        return url
+    bindir = _server_bindir()
+    if bindir is None:
+        raise ProvisionError(INSTALL_HELP)
+    if not (pgdata / "PG_VERSION").exists():
+        pgdata.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(pgdata, "postgres", "postgres")
+        _run(
+            _as_cluster_owner(
+                [
+                    str(bindir / "initdb"),
+                    "--pgdata",
+                    str(pgdata),
+                    "--username",
+                    "postgres",
+                    "--auth",
+                    "trust",
+                    "--encoding",
+                    "UTF8",
+                    "--no-instructions",
+                ]
+            )
+        )
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -k {pgdata} -c fsync=off"
+    _run(
+        _as_cluster_owner(
+            [
+                str(bindir / "pg_ctl"),
+                "--pgdata",
+                str(pgdata),
+                "--log",
+                str(pgdata / "server.log"),
+                "--options",
+                options,
+                "--wait",
+                "start",
+            ]
+        )
+    )
+    return url
+
+
+def stop_local_cluster(pgdata):
+    bindir = _server_bindir()
+    if bindir is None or not (pgdata / "postmaster.pid").exists():
+        return
+    _run(
+        _as_cluster_owner([str(bindir / "pg_ctl"), "--pgdata", str(pgdata), "-m", "fast", "stop"])
+    )
+
+
+def ensure_database(url):
+    """Create the database named in the URL when the server does not have it yet."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or DATABASE_NAME
+    maintenance = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def database_url():
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    settings = _settings()
+    if _port_answers(settings["probe_port"]):
+        url = f"postgres://postgres@127.0.0.1:{settings['probe_port']}/{DATABASE_NAME}"
+    else:
+        url = start_local_cluster(settings["pgdata"], settings["local_port"])
+    ensure_database(url)
+    return url
+
+
+def main(argv):
+    command = argv[1] if len(argv) > 1 else "url"
+    try:
+        if command == "url":
+            print(database_url())
+        elif command == "stop":
+            stop_local_cluster(_settings()["pgdata"])
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+    except (ProvisionError, psycopg.Error) as error:
+        print(f"database: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,72 @@
+"""The analysts' home. Everything here is read-only: responses are evidence, not records
+to edit. Individual responses are visible only with the view_response permission, which
+force analysts do not have."""
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import Response
+from surveys.questionnaire import QUESTIONNAIRE, Kind
+
+admin.site.site_header = _("Soteria Survey administration")
+admin.site.site_title = _("Soteria Survey")
+admin.site.index_title = _("Survey administration")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnlyAdmin):
+    list_display = ["short_id", "submitted_month", "force", "reported", "questionnaire_version"]
+    list_filter = ["submitted_month", "reported", "force"]
+    list_select_related = ["force"]
+    fields = [
+        "id",
+        "questionnaire_version",
+        "force",
+        "reported",
+        "submitted_month",
+        "answer_table",
+    ]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description=_("response"))
+    def short_id(self, obj):
+        return str(obj.id)[:8]
+
+    @admin.display(description=_("answers"))
+    def answer_table(self, obj):
+        """Answers in questionnaire order, every value escaped: free text is whatever a
+        respondent typed."""
+        given = {}
+        for answer in obj.answers.all():
+            question = QUESTIONNAIRE.questions.get(answer.question)
+            if question is None:
+                label = answer.choice or answer.text
+            elif question.kind is Kind.TEXT:
+                label = answer.text
+            else:
+                label = question.label_for(answer.choice)
+            given.setdefault(answer.question, []).append(str(label))
+        rows = [
+            (question.text, "; ".join(given[key]))
+            for key, question in QUESTIONNAIRE.questions.items()
+            if key in given
+        ]
+        if not rows:
+            return _("No answers")
+        return format_html(
+            "<table><tbody>{}</tbody></table>",
+            format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows),
+        )

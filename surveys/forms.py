@@ -1,0 +1,178 @@
+"""Forms built from the questionnaire definition, rendered with GOV.UK Frontend markup.
+
+Validation only protects the data: unknown choices, over-long text, an exclusive option
+combined with others. Every question but the two eligibility ones is optional.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms_gds.choices import Choice as GdsChoice
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from surveys import tokens
+from surveys.questionnaire import (
+    ELIGIBILITY,
+    FREE_TEXT_MAX_LENGTH,
+    QUESTIONNAIRE,
+    Kind,
+    audience_for,
+)
+
+INVALID_CHOICE = _("Choose one of the answers shown for this question")
+
+
+def _gds_choices(question):
+    """Choices for crispy-forms-gds: hints, and an "or" divider before the first
+    exclusive choice, as in the GOV.UK Design System's "None" option."""
+    choices = []
+    for index, choice in enumerate(question.choices):
+        following = question.choices[index + 1] if index + 1 < len(question.choices) else None
+        extra = {"exclusive": choice.exclusive}
+        if choice.hint:
+            extra["hint"] = choice.hint
+        if following and following.exclusive and not choice.exclusive:
+            extra["divider"] = _("or")
+        choices.append(GdsChoice(choice.key, choice.label, **extra))
+    return choices
+
+
+def _field_for(question, required=False):
+    common = {"label": question.text, "help_text": question.hint, "required": required}
+    if question.kind is Kind.TEXT:
+        return forms.CharField(
+            max_length=FREE_TEXT_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "true"}),
+            error_messages={
+                "max_length": _(
+                    "Your answer must be %(limit_value)d characters or fewer. It is "
+                    "%(show_value)d characters now: please shorten it."
+                ),
+                "null_characters_not_allowed": _(
+                    "Your answer contains characters we cannot store"
+                ),
+            },
+            **common,
+        )
+    messages = {"invalid_choice": INVALID_CHOICE, "invalid_list": INVALID_CHOICE}
+    if question.kind is Kind.MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=_gds_choices(question),
+            widget=forms.CheckboxSelectMultiple,
+            error_messages=messages,
+            **common,
+        )
+    if question.select:
+        return forms.ChoiceField(
+            choices=[("", _("Choose one")), *((c.key, c.label) for c in question.choices)],
+            error_messages=messages,
+            **common,
+        )
+    return forms.ChoiceField(
+        choices=_gds_choices(question),
+        widget=forms.RadioSelect,
+        error_messages=messages,
+        **common,
+    )
+
+
+def _layout_field(question):
+    if question.kind is Kind.TEXT:
+        return Field.textarea(
+            question.key, label_size=Size.SMALL, max_characters=FREE_TEXT_MAX_LENGTH
+        )
+    if question.kind is Kind.MULTIPLE:
+        return Field.checkboxes(question.key, legend_size=Size.SMALL)
+    if question.select:
+        return Field.select(question.key, label_size=Size.SMALL)
+    return Field.radios(question.key, legend_size=Size.SMALL)
+
+
+class _QuestionnaireForm(forms.Form):
+    """Fields for some sections of the questionnaire, one helper per section so that a
+    template can put each section in its own region."""
+
+    def __init__(self, *args, sections, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        for section in sections:
+            for question in section.questions:
+                self.fields[question.key] = _field_for(question, required=required)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def section_helpers(self):
+        for section in self.sections:
+            helper = FormHelper()
+            helper.form_tag = False
+            helper.disable_csrf = True
+            helper.layout = Layout(*(_layout_field(q) for q in section.questions))
+            yield section, helper
+
+    def clean(self):
+        cleaned = super().clean()
+        for section in self.sections:
+            for question in section.questions:
+                chosen = cleaned.get(question.key)
+                if question.kind is not Kind.MULTIPLE or not chosen or len(chosen) < 2:
+                    continue
+                for choice in question.choices:
+                    if choice.exclusive and choice.key in chosen:
+                        self.add_error(
+                            question.key,
+                            _("Select “%(choice)s” on its own, or unselect it")
+                            % {"choice": choice.label},
+                        )
+        return cleaned
+
+    def answers(self):
+        """The answers given, by question key, leaving out questions left blank."""
+        return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class EligibilityForm(_QuestionnaireForm):
+    """Whether the survey is for this person, and which sections apply to them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, sections=[ELIGIBILITY], required=True, **kwargs)
+        self.fields["age_18_or_over"].error_messages["required"] = _(
+            "Select whether you are aged 18 or over"
+        )
+        self.fields["reported"].error_messages["required"] = _(
+            "Select whether what happened was reported to the police"
+        )
+
+
+class SurveyForm(_QuestionnaireForm):
+    """The questions for one respondent, chosen by their eligibility answers, which
+    travel with the form as hidden fields together with the single-use token."""
+
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, reported, **kwargs):
+        super().__init__(
+            *args, sections=QUESTIONNAIRE.sections_for(audience_for(reported)), **kwargs
+        )
+        for question in ELIGIBILITY.questions:
+            self.fields[question.key] = forms.ChoiceField(
+                choices=[(c.key, c.label) for c in question.choices],
+                widget=forms.HiddenInput,
+                error_messages={"invalid_choice": INVALID_CHOICE},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("age_18_or_over") != "yes" and "age_18_or_over" in cleaned:
+            raise forms.ValidationError(_("This survey is for people aged 18 or over."))
+        return cleaned
+
+    @property
+    def nonce(self):
+        return tokens.nonce_from(self.data.get("token"))
+
+    def answers(self):
+        answers = super().answers()
+        answers.pop("token", None)
+        answers.pop("age_18_or_over", None)
+        return answers

@@ -1,0 +1,165 @@
+"""What is stored: anonymous responses, their answers, and the reference list of forces.
+
+Anonymity rules (DESIGN.md section 3) shape every model here. A response holds its
+answers, the questionnaire version, the force the respondent chose and the month of
+submission; nothing else. Primary keys are random or composite, never sequences, and
+nothing records an exact time.
+"""
+
+import uuid
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from surveys.forces import FORCE_SLUGS
+from surveys.questionnaire import QUESTIONNAIRE, REPORTED_CHOICES, Kind
+
+
+class Force(models.Model):
+    """A police force; loaded from surveys.forces by a data migration."""
+
+    slug = models.SlugField(primary_key=True, max_length=64)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ResponseQuerySet(models.QuerySet):
+    def for_force(self, force):
+        return self.filter(force=force)
+
+    def submitted_before(self, month):
+        return self.filter(submitted_month__lt=month)
+
+
+class ResponseManager(models.Manager.from_queryset(ResponseQuerySet)):
+    @transaction.atomic
+    def record(self, *, nonce, version, answers):
+        """Store one submission and its answers, once per form token.
+
+        ``answers`` maps question keys to a choice key, a list of choice keys, or text.
+        Returns the new Response, or None when this token was already used: a double
+        click or a re-post, which has been stored once already.
+        """
+        month = timezone.localdate().replace(day=1)
+        try:
+            with transaction.atomic():
+                SubmissionReceipt.objects.create(nonce=nonce, month=month)
+        except IntegrityError:
+            return None
+        force = answers.get("force")
+        response = self.create(
+            questionnaire_version=version,
+            force_id=force if force in FORCE_SLUGS else None,
+            reported=answers.get("reported") in REPORTED_CHOICES,
+            submitted_month=month,
+        )
+        Answer.objects.bulk_create(Answer.rows_for(response, answers))
+        return response
+
+
+class Response(models.Model):
+    """One anonymous submission of the questionnaire."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    questionnaire_version = models.CharField(_("questionnaire version"), max_length=20)
+    force = models.ForeignKey(
+        Force,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        help_text=_(
+            "Empty when the respondent did not report, did not know or preferred not to say."
+        ),
+    )
+    reported = models.BooleanField(
+        _("reported to the police"),
+        help_text=_("Whether the respondent (or someone else) reported to the police."),
+    )
+    # The first day of the month of submission: the finest time a response carries.
+    submitted_month = models.DateField(_("month submitted"))
+
+    objects = ResponseManager()
+
+    class Meta:
+        ordering = ["-submitted_month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(submitted_month__day=1),
+                name="response_month_is_first_day",
+            ),
+        ]
+        indexes = [
+            # Results pages filter by force and period: Response.objects.for_force(f)
+            # and the period filters of the results page.
+            models.Index(fields=["force", "submitted_month"], name="response_force_month"),
+            # purge_responses: Response.objects.submitted_before(month).
+            models.Index(fields=["submitted_month"], name="response_month"),
+        ]
+
+    def __str__(self):
+        # Never answer text: this shows in admin breadcrumbs and history.
+        return _("Response %(id)s") % {"id": str(self.id)[:8]}
+
+
+class Answer(models.Model):
+    """One chosen option (or the free text) of one question in one response.
+
+    A multiple-choice question has one row per option chosen; a free-text question has
+    one row with an empty choice. The composite key means no sequence numbers, and
+    each option can be chosen once.
+    """
+
+    pk = models.CompositePrimaryKey("response", "question", "choice")
+    # The composite primary key starts with response, so it needs no index of its own.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
+    question = models.CharField(max_length=64)
+    choice = models.CharField(max_length=64, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [
+            # Counting answers by question and choice across responses (the results
+            # page): an index-only scan on (question, choice), joined to the response
+            # for filters.
+            models.Index(fields=["question", "choice"], include=["response"], name="answer_count"),
+        ]
+
+    def __str__(self):
+        return f"{self.question}={self.choice}" if self.choice else self.question
+
+    @classmethod
+    def rows_for(cls, response, answers):
+        for key, value in answers.items():
+            question = QUESTIONNAIRE.questions[key]
+            if question.kind is Kind.TEXT:
+                if value:
+                    yield cls(response=response, question=key, choice="", text=value)
+            elif question.kind is Kind.MULTIPLE:
+                for choice in value:
+                    yield cls(response=response, question=key, choice=choice)
+            elif value:
+                yield cls(response=response, question=key, choice=value)
+
+
+class SubmissionReceipt(models.Model):
+    """The random nonce of each form token that has been used to submit.
+
+    It makes a double click or a re-post store the response once. It is deliberately
+    not linked to the response it produced. Tokens expire (surveys.tokens), so receipts
+    older than that can go: purge_responses deletes them.
+    """
+
+    nonce = models.CharField(primary_key=True, max_length=64)
+    month = models.DateField()
+
+    def __str__(self):
+        return self.nonce

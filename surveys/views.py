@@ -1,0 +1,154 @@
+"""The respondent's pages.
+
+The survey lives at one URL, /survey/: a GET shows the eligibility questions; a POST of
+them shows the questions that apply (one long page without JavaScript, one section at a
+time with it); a POST of the answers stores them. Nothing here sets a cookie: the survey
+is exempt from CSRF cookies and protected by a signed single-use token in the form.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from surveys import tokens
+from surveys.forms import EligibilityForm, SurveyForm
+from surveys.models import Response
+from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, Kind
+
+logger = logging.getLogger(__name__)
+
+_ELIGIBILITY_KEYS = frozenset(q.key for q in ELIGIBILITY.questions)
+
+
+@require_safe
+def start(request):
+    return render(request, "surveys/start.html")
+
+
+@require_safe
+def before_you_start(request):
+    return render(request, "surveys/before_you_start.html")
+
+
+@require_safe
+def safety(request):
+    return render(request, "surveys/safety.html")
+
+
+@require_safe
+def quick_exit(request):
+    """The "Leave this site" link without JavaScript: straight to the neutral page."""
+    return HttpResponseRedirect(settings.QUICK_EXIT_URL)
+
+
+@require_safe
+def thank_you(request):
+    return render(request, "surveys/thank_you.html")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def survey(request):
+    if request.method == "GET":
+        return _eligibility_page(request, EligibilityForm())
+    if request.POST.get("stage") != "answers":
+        return _check_eligibility(request)
+    if request.POST.get("action") == "change":
+        return _eligibility_page(request, EligibilityForm(initial=_given(request.POST)))
+    return _submit(request)
+
+
+def _given(data):
+    """Every answer in a POST, by question key, in the form a field's initial takes."""
+    given = {}
+    for key, question in QUESTIONNAIRE.questions.items():
+        if question.kind is Kind.MULTIPLE:
+            if values := data.getlist(key):
+                given[key] = values
+        elif data.get(key):
+            given[key] = data[key]
+    return given
+
+
+def _carried(data):
+    """Answers from later sections, carried through the eligibility page as hidden
+    inputs so that changing an eligibility answer loses nothing."""
+    pairs = [
+        (key, value)
+        for key in QUESTIONNAIRE.questions
+        if key not in _ELIGIBILITY_KEYS
+        for value in data.getlist(key)
+    ]
+    if data.get("token"):
+        pairs.append(("token", data["token"]))
+    return pairs
+
+
+def _eligibility_page(request, form, status=200):
+    context = {"form": form, "carried": _carried(request.POST)}
+    return render(request, "surveys/eligibility.html", context, status=status)
+
+
+def _check_eligibility(request):
+    form = EligibilityForm(request.POST)
+    if not form.is_valid():
+        return _eligibility_page(request, form)
+    if form.cleaned_data["age_18_or_over"] != "yes":
+        # Nothing is stored for under-18s, not even that they came.
+        return render(request, "surveys/under_18.html")
+    token = request.POST.get("token")
+    initial = {
+        **_given(request.POST),
+        "token": token if tokens.nonce_from(token) else tokens.issue(),
+    }
+    survey_form = SurveyForm(initial=initial, reported=form.cleaned_data["reported"])
+    return _survey_page(request, survey_form)
+
+
+def _survey_page(request, form, status=200, notice=""):
+    reported = form["reported"].value()
+    sections = list(form.section_helpers())
+    context = {
+        "form": form,
+        "sections": [
+            (section, helper, number) for number, (section, helper) in enumerate(sections, 1)
+        ],
+        "reported_label": ELIGIBILITY.questions[1].label_for(reported),
+        "notice": notice,
+    }
+    return render(request, "surveys/survey.html", context, status=status)
+
+
+def _submit(request):
+    form = SurveyForm(request.POST, reported=request.POST.get("reported"))
+    if not form.is_valid():
+        return _survey_page(request, form)
+    nonce = form.nonce
+    if nonce is None:
+        # Forged, damaged or very old: store nothing, but keep every answer on screen
+        # with a fresh token so that sending again works.
+        data = request.POST.copy()
+        data["token"] = tokens.issue()
+        form = SurveyForm(data, reported=data.get("reported"))
+        form.is_valid()
+        notice = _("Your answers have not been sent yet. Check them, then send them again.")
+        return _survey_page(request, form, status=400, notice=notice)
+    try:
+        Response.objects.record(nonce=nonce, version=QUESTIONNAIRE.version, answers=form.answers())
+    except (OperationalError, InterfaceError) as error:
+        logger.error("Could not store a response; the respondent was asked to retry: %s", error)
+        notice = _(
+            "Sorry, there is a problem with the service and your answers have not been "
+            "saved yet. They are still here. Please try sending them again in a few minutes."
+        )
+        return _survey_page(request, form, status=503, notice=notice)
+    # 303: the browser fetches the thank-you page with GET, so a reload cannot re-post.
+    response = redirect("surveys:thank_you")
+    response.status_code = 303
+    return response
