@@ -29,7 +29,8 @@ help:
 	@echo "make clean    remove .venv, collected static files and caches"
 
 $(VENV)/.installed: pyproject.toml
-	@python=$$(scripts/find-python); [ -x $(PY) ] || "$$python" -m venv $(VENV)
+	@python=$(if $(PYTHON),$(PYTHON),$$(scripts/find-python)); \
+	[ -x $(PY) ] || "$$python" -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check '.[dev]'
 	@touch $@

@@ -8,7 +8,8 @@ The order is the project's contract (README, "PostgreSQL"):
 1. ``DATABASE_URL``, if set, is used as it is.
 2. A server answering on 127.0.0.1:5432 (``SOTERIA_PG_PROBE_PORT`` overrides the port).
 3. A project-local cluster in ``.pgdata/`` (``SOTERIA_PGDATA``) on 127.0.0.1:54329
-   (``SOTERIA_PG_LOCAL_PORT``), made with the system's ``initdb`` and started with
+   (``SOTERIA_PG_LOCAL_PORT``), made with the system's ``initdb`` (``PG_BINDIR`` names
+   the directory of the server binaries when they are somewhere unusual) and started with
    ``pg_ctl``; as root, both run as the ``postgres`` OS user through ``runuser``, because
    PostgreSQL refuses to run as root.
 4. Otherwise a message saying how to install PostgreSQL, and exit status 1.
@@ -63,8 +64,11 @@ def _settings():
 
 
 def _server_bindir():
-    """The directory holding initdb and pg_ctl: pg_config's answer, else the newest
-    Debian-style /usr/lib/postgresql/N/bin, else whatever is on PATH."""
+    """The directory holding initdb and pg_ctl: ``PG_BINDIR`` if set, else pg_config's
+    answer, else the newest Debian-style /usr/lib/postgresql/N/bin, else the PATH."""
+    if os.environ.get("PG_BINDIR"):
+        bindir = Path(os.environ["PG_BINDIR"])
+        return bindir if (bindir / "initdb").exists() else None
     pg_config = shutil.which("pg_config")
     if pg_config:
         bindir = subprocess.run(

@@ -1,0 +1,84 @@
+"""Complete, valid survey submissions to post in tests."""
+
+from surveys.questionnaire import QUESTIONNAIRE, Kind
+
+REPORTER_ANSWERS = {
+    "force": "kent",
+    "when_reported": "6_to_12_months",
+    "how_reported": ["phone", "online"],
+    "time_to_report": "within_a_week",
+    "relationship": "partner",
+    "case_status": "investigating",
+    "reasons_reported": ["protect_others", "justice"],
+    "importance_charge": "very",
+    "importance_conviction": "fairly",
+    "dignity_respect": "often",
+    "believed": "always",
+    "taken_seriously": "sometimes",
+    "kept_informed": "rarely",
+    "understood": "often",
+    "felt_safe": "always",
+    "not_my_fault": "always",
+    "pressure_to_withdraw": "never",
+    "expectations": "better",
+    "good_job": "agree",
+    "mental_health": "no_effect",
+    "report_again": "probably",
+    "isva": "yes",
+    "other_support": ["rape_crisis", "family_friends"],
+    "support_wait": "under_1_month",
+    "support_helpful": "very",
+}
+
+NON_REPORTER_ANSWERS = {
+    "reasons_not_reported": ["not_believed", "distrust"],
+}
+
+ABOUT_YOU = {
+    "age_band": "25_34",
+    "sex": "female",
+    "gender_same_as_sex": "yes",
+    "sexual_orientation": "bisexual",
+    "ethnicity": "prefer_not",
+    "disability": "no",
+    "disability_impact": "no_conditions",
+    "free_text": "The officer listened to me.",
+}
+
+
+def submission(token, reported="yes_myself", **overrides):
+    """POST data for the final step of the survey."""
+    answers = REPORTER_ANSWERS if reported != "no" else NON_REPORTER_ANSWERS
+    data = {
+        "stage": "answers",
+        "action": "submit",
+        "token": token,
+        "age_18_or_over": "yes",
+        "reported": reported,
+        **answers,
+        **ABOUT_YOU,
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def stored_answers(response):
+    """A response's stored answers in the shape they were posted (lists sorted)."""
+    stored = {}
+    for answer in response.answers.all():
+        question = QUESTIONNAIRE.questions[answer.question]
+        if question.kind is Kind.MULTIPLE:
+            stored.setdefault(answer.question, []).append(answer.choice)
+            stored[answer.question].sort()
+        else:
+            stored[answer.question] = answer.text if question.kind is Kind.TEXT else answer.choice
+    return stored
+
+
+def posted_answers(data):
+    """The answers in POST data that should be stored: questions only, lists sorted."""
+    return {
+        key: sorted(value) if isinstance(value, list) else value
+        for key, value in data.items()
+        if key in QUESTIONNAIRE.questions and key != "age_18_or_over"
+    }

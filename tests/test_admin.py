@@ -1,0 +1,48 @@
+"""The read-only admin page for individual responses (superusers in this issue)."""
+
+import pytest
+from django.urls import reverse
+
+from surveys.models import Response
+from tests.survey_data import submission
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stored(client, token):
+    client.post(
+        reverse("surveys:survey"), submission(token, free_text="<script>alert(1)</script>")
+    )
+    return Response.objects.get()
+
+
+def test_superuser_sees_a_stored_response_with_its_answers_escaped(admin_client, stored):
+    page = admin_client.get(reverse("admin:surveys_response_change", args=[stored.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "treat you with dignity and respect?" in html
+    assert "Kent Police" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+    assert 'name="_save"' not in html  # read-only
+
+
+def test_responses_cannot_be_added_changed_or_deleted(admin_client, stored):
+    assert admin_client.get(reverse("admin:surveys_response_add")).status_code == 403
+    delete = reverse("admin:surveys_response_delete", args=[stored.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Response.objects.filter(pk=stored.pk).exists()
+
+
+def test_response_list_shows_no_answer_text(admin_client, stored):
+    html = admin_client.get(reverse("admin:surveys_response_changelist")).content.decode()
+    assert str(stored.pk)[:8] in html
+    assert "alert(1)" not in html
+
+
+def test_staff_without_permission_cannot_see_responses(client, django_user_model, stored):
+    user = django_user_model.objects.create_user("analyst", password="x" * 16, is_staff=True)
+    client.force_login(user)
+    url = reverse("admin:surveys_response_change", args=[stored.pk])
+    assert client.get(url).status_code == 403

@@ -1,0 +1,50 @@
+"""seed_responses makes realistic, varied synthetic data quickly."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from surveys.models import Answer, Response
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeded_responses_vary_across_forces_months_and_answers():
+    call_command("seed_responses", count=2000, seed=7, stdout=None)
+
+    assert Response.objects.count() == 2000
+    assert Response.objects.values("force").distinct().count() > 30
+    assert Response.objects.values("submitted_month").distinct().count() >= 20
+    assert 0.6 < Response.objects.filter(reported=True).count() / 2000 < 0.95
+    believed = dict(
+        Answer.objects.filter(question="believed")
+        .values_list("choice")
+        .annotate(n=Count("*"))
+        .values_list("choice", "n")
+    )
+    assert set(believed) >= {"always", "often", "sometimes", "rarely", "never"}
+    assert max(believed.values()) < 0.6 * sum(believed.values())
+    # Non-reporters answer the non-reporting section, never the police ones.
+    non_reporters = Answer.objects.filter(response__reported=False)
+    assert non_reporters.filter(question="reasons_not_reported").exists()
+    assert not non_reporters.filter(question__in=["believed", "force"]).exists()
+
+
+def test_seed_is_repeatable():
+    call_command("seed_responses", count=50, seed=3)
+    first = sorted(Response.objects.values_list("id", flat=True))
+    Response.objects.all().delete()
+    call_command("seed_responses", count=50, seed=3)
+    assert sorted(Response.objects.values_list("id", flat=True)) == first
+
+
+def test_seed_for_one_force():
+    call_command("seed_responses", count=300, force="dorset", seed=1)
+    forces = set(Response.objects.values_list("force", flat=True))
+    assert forces <= {"dorset", None}
+    assert "dorset" in forces
+
+
+def test_seed_rejects_an_unknown_force():
+    with pytest.raises(CommandError, match="Unknown force"):
+        call_command("seed_responses", count=1, force="atlantis")

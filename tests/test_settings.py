@@ -1,0 +1,88 @@
+"""Production start-up refuses missing or malformed settings, naming the variable."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "soteria_survey.settings",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "survey.example.org",
+    "DATABASE_URL": "postgres://survey@db.example.org:5432/soteria",
+}
+
+
+def _run(code, *args, **changes):
+    """Run Python in a fresh process with production settings changed as given
+    (None removes a variable); nothing of this test run's environment leaks in."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "QUICK_", "DISCLOSURE_")) and k != "DATABASE_URL"
+    }
+    env.update(PRODUCTION)
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run(
+        [sys.executable, *(["-c", code] if code else []), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _start(**changes):
+    return _run("import django; django.setup()", **changes)
+
+
+def test_production_settings_start():
+    result = _start()
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DJANGO_SECRET_KEY", None, "DJANGO_SECRET_KEY must be set"),
+        ("DJANGO_SECRET_KEY", "short", "DJANGO_SECRET_KEY must be at least 50"),
+        ("DJANGO_ALLOWED_HOSTS", None, "DJANGO_ALLOWED_HOSTS must be set"),
+        ("DATABASE_URL", None, "DATABASE_URL must be set"),
+        ("DATABASE_URL", "sqlite:///db.sqlite3", "DATABASE_URL must point at PostgreSQL"),
+        ("DATABASE_URL", "nonsense://x", "DATABASE_URL is not a usable database URL"),
+        ("DJANGO_DEBUG", "perhaps", "DJANGO_DEBUG must be true or false"),
+        ("DISCLOSURE_THRESHOLD", "ten", "DISCLOSURE_THRESHOLD must be a whole number"),
+        ("DISCLOSURE_THRESHOLD", "2", "DISCLOSURE_THRESHOLD must be at least 5"),
+        (
+            "QUICK_EXIT_URL",
+            "javascript:alert(1)",
+            "QUICK_EXIT_URL must be an absolute http(s) URL",
+        ),
+    ],
+)
+def test_bad_or_missing_setting_stops_start_up_naming_it(variable, value, message):
+    result = _start(**{variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    result = _run(code, DJANGO_DEBUG=None)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_deploy_checks_pass_with_production_settings():
+    result = _run(None, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,93 @@
+"""Submitting: once per token, and never lost to a database failure."""
+
+import psycopg
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from surveys import tokens
+from surveys.models import Response, SubmissionReceipt
+from tests.survey_data import posted_answers, stored_answers, submission
+
+SURVEY = reverse("surveys:survey")
+
+
+@pytest.mark.django_db
+def test_double_click_stores_one_response_and_shows_the_same_thank_you(client, token):
+    data = submission(token)
+    first = client.post(SURVEY, data)
+    second = client.post(SURVEY, data)
+
+    assert first.status_code == second.status_code == 303
+    assert first["Location"] == second["Location"] == reverse("surveys:thank_you")
+    assert Response.objects.count() == 1
+    assert SubmissionReceipt.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_each_token_stores_its_own_response(client):
+    client.post(SURVEY, submission(tokens.issue()))
+    client.post(SURVEY, submission(tokens.issue()))
+    assert Response.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad_token", ["", "forged", "abc:def:ghi"])
+def test_forged_or_missing_token_stores_nothing_and_keeps_the_answers(client, bad_token):
+    page = client.post(SURVEY, submission(bad_token))
+    html = page.content.decode()
+
+    assert page.status_code == 400
+    assert "Your answers have not been sent yet" in html
+    assert page.context["form"]["believed"].value() == "always"
+    new_token = page.context["form"]["token"].value()
+    assert tokens.nonce_from(new_token) is not None
+    assert Response.objects.count() == 0
+    # Sending again from that page works.
+    assert client.post(SURVEY, submission(new_token)).status_code == 303
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_receipt_is_not_linked_to_the_response(client, token):
+    client.post(SURVEY, submission(token))
+    receipt_columns = {f.column for f in SubmissionReceipt._meta.concrete_fields}
+    assert receipt_columns == {"nonce", "month"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_database_failure_keeps_the_answers_and_the_retry_stores_once(client, token):
+    data = submission(token)
+    client.get(reverse("surveys:start"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    # Another session kills the app's connection: the next statement fails for real.
+    with psycopg.connect(_conninfo(), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    page = client.post(SURVEY, data)
+    html = page.content.decode()
+
+    assert page.status_code == 503
+    assert "your answers have not been saved yet" in html
+    assert page.context["form"]["believed"].value() == "always"
+    assert page.context["form"]["token"].value() == token
+    assert "The officer listened to me." in html
+
+    # The database is back (the WSGI handler closes a broken connection after each
+    # request; the test client does not, so do what it would).
+    connection.close()
+    retry = client.post(SURVEY, data)
+    again = client.post(SURVEY, data)
+    assert retry.status_code == again.status_code == 303
+    assert Response.objects.count() == 1
+    assert stored_answers(Response.objects.get()) == posted_answers(data)
+
+
+def _conninfo():
+    """Connection details of the test database, for a second, independent session."""
+    params = connection.get_connection_params()
+    return psycopg.conninfo.make_conninfo(
+        **{k: v for k, v in params.items() if k in {"dbname", "user", "password", "host", "port"}}
+    )

@@ -1,0 +1,84 @@
+"""Validation protects the data and never costs the respondent an answer."""
+
+import pytest
+from django.urls import reverse
+
+from surveys.models import Response
+from surveys.questionnaire import FREE_TEXT_MAX_LENGTH
+from tests.survey_data import submission
+
+SURVEY = reverse("surveys:survey")
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_choice_is_refused_with_a_clear_message_and_every_answer_kept(client, token):
+    data = submission(token, dignity_respect="sometimes-maybe")
+    page = client.post(SURVEY, data)
+    html = page.content.decode()
+
+    assert page.status_code == 200
+    assert html.count("Choose one of the answers shown for this question") == 2  # summary + field
+    assert "<title>Error:" in html
+    assert 'href="#id_dignity_respect_1"' in html
+    assert 'id="id_dignity_respect_1"' in html
+    form = page.context["form"]
+    assert form["believed"].value() == "always"
+    assert form["how_reported"].value() == ["phone", "online"]
+    assert form["free_text"].value() == "The officer listened to me."
+    assert "The officer listened to me." in html
+    assert Response.objects.count() == 0
+
+
+def test_checked_answers_are_rendered_checked_after_an_error(client, token):
+    page = client.post(SURVEY, submission(token, dignity_respect="bogus"))
+    html = page.content.decode()
+    # The radio and checkboxes the respondent chose are still chosen in the markup.
+    believed = html[
+        html.index('id="id_believed_1"') - 200 : html.index('id="id_believed_1"') + 200
+    ]
+    assert "checked" in believed
+    phone = html[html.index('value="phone"') : html.index('value="phone"') + 120]
+    assert "checked" in phone
+    assert '<option value="kent" selected>' in html
+
+
+def test_over_long_free_text_is_refused_and_kept(client, token):
+    long_text = "x" * (FREE_TEXT_MAX_LENGTH + 1)
+    page = client.post(SURVEY, submission(token, free_text=long_text))
+    html = page.content.decode()
+    assert f"must be {FREE_TEXT_MAX_LENGTH} characters or fewer" in html
+    assert long_text in html
+    assert Response.objects.count() == 0
+
+
+def test_free_text_at_the_limit_is_stored(client, token):
+    text = "y" * FREE_TEXT_MAX_LENGTH
+    assert client.post(SURVEY, submission(token, free_text=text)).status_code == 303
+    assert Response.objects.get().answers.get(question="free_text").text == text
+
+
+def test_exclusive_option_cannot_be_combined(client, token):
+    page = client.post(SURVEY, submission(token, other_support=["none", "gp"]))
+    assert "Select “No other support” on its own, or unselect it" in page.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_unknown_force_is_refused(client, token):
+    page = client.post(SURVEY, submission(token, force="atlantis"))
+    assert page.context["form"].errors["force"] == [
+        "Choose one of the answers shown for this question"
+    ]
+    assert Response.objects.count() == 0
+
+
+def test_tampered_age_is_refused(client, token):
+    page = client.post(SURVEY, submission(token, age_18_or_over="no"))
+    assert "This survey is for people aged 18 or over." in page.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_unknown_fields_are_ignored(client, token):
+    response = client.post(SURVEY, submission(token, ip_address="203.0.113.9", name="Alex"))
+    assert response.status_code == 303
+    stored = Response.objects.get()
+    assert not stored.answers.filter(question__in=["ip_address", "name"]).exists()
