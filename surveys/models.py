@@ -8,7 +8,7 @@ nothing records an exact time.
 
 import uuid
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +59,8 @@ class ResponseManager(models.Manager.from_queryset(ResponseQuerySet)):
             reported=answers.get("reported") in REPORTED_CHOICES,
             submitted_month=month,
         )
-        Answer.objects.bulk_create(Answer.rows_for(response, answers))
+        rows = Answer.objects.bulk_create(Answer.rows_for(response, answers))
+        AnswerTally.objects.add_response(response, rows)
         return response
 
 
@@ -127,9 +128,9 @@ class Answer(models.Model):
 
     class Meta:
         indexes = [
-            # Counting answers by question and choice across responses (the results
-            # page): an index-only scan on (question, choice), joined to the response
-            # for filters.
+            # Breakdowns on the results page: the responses that gave one answer
+            # (say ethnicity=white), to count their other answers. Plain counts come
+            # from AnswerTally instead.
             models.Index(fields=["question", "choice"], include=["response"], name="answer_count"),
         ]
 
@@ -163,3 +164,72 @@ class SubmissionReceipt(models.Model):
 
     def __str__(self):
         return self.nonce
+
+
+class AnswerTallyManager(models.Manager):
+    # One statement whatever the number of rows: the rows travel as six arrays.
+    _UPSERT = """
+        INSERT INTO surveys_answertally
+            (month, force, reported, question, choice, responses)
+        SELECT * FROM unnest(
+            %s::date[], %s::varchar[], %s::boolean[], %s::varchar[], %s::varchar[], %s::integer[]
+        )
+        ON CONFLICT (month, force, reported, question, choice)
+        DO UPDATE SET responses = surveys_answertally.responses + EXCLUDED.responses
+    """
+
+    @staticmethod
+    def keys_for(month, force, reported, answers):
+        """The tally keys one response adds 1 to: its base row, a row per question
+        answered, a row per choice chosen. ``answers`` are (question, choice) pairs."""
+        common = (month, force or "", reported)
+        keys = {(*common, "", "")}
+        for question, choice in answers:
+            keys.add((*common, question, ""))
+            if choice:
+                keys.add((*common, question, choice))
+        return keys
+
+    def add(self, counts):
+        """Add ``counts`` (tally key -> number of responses) in key order, so that
+        concurrent submissions queue for the same rows rather than deadlock."""
+        rows = sorted(counts.items(), key=lambda item: (item[0][0], *map(str, item[0][1:])))
+        if not rows:
+            return
+        columns = [list(column) for column in zip(*(key for key, _count in rows), strict=True)]
+        columns.append([count for _key, count in rows])
+        with connection.cursor() as cursor:
+            cursor.execute(self._UPSERT, columns)
+
+    def add_response(self, response, answers):
+        keys = self.keys_for(
+            response.submitted_month,
+            response.force_id,
+            response.reported,
+            ((answer.question, answer.choice) for answer in answers),
+        )
+        self.add(dict.fromkeys(keys, 1))
+
+
+class AnswerTally(models.Model):
+    """How many responses chose each answer, kept up to date as responses arrive.
+
+    Counting tens of millions of answer rows for every results page would be slow at a
+    million responses; these few thousand rows give the same counts at once. Each row
+    counts responses for one month, force ("" when none was given), reporter status,
+    question and choice. A row with an empty choice counts the responses that answered
+    the question; the row with an empty question and choice counts all responses.
+    """
+
+    pk = models.CompositePrimaryKey("month", "force", "reported", "question", "choice")
+    month = models.DateField()
+    force = models.CharField(max_length=64, blank=True, default="")
+    reported = models.BooleanField()
+    question = models.CharField(max_length=64, blank=True, default="")
+    choice = models.CharField(max_length=64, blank=True, default="")
+    responses = models.PositiveIntegerField()
+
+    objects = AnswerTallyManager()
+
+    def __str__(self):
+        return f"{self.question}={self.choice}: {self.responses}"

@@ -9,12 +9,14 @@ skip questions and sometimes prefer not to say. Rows go in with PostgreSQL's COP
 import math
 import random
 import uuid
+from collections import Counter
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from surveys.forces import FORCE_SLUGS, FORCES
+from surveys.models import AnswerTally
 from surveys.questionnaire import (
     NOT_REPORTED,
     QUESTIONNAIRE,
@@ -59,6 +61,17 @@ def _months(today, count):
     return months
 
 
+def _rows(answers):
+    """(question, choice, text) rows of one generated response, as Answer stores them."""
+    for key, value in answers.items():
+        if isinstance(value, list):
+            yield from ((key, choice, "") for choice in value)
+        elif QUESTIONNAIRE.questions[key].kind is Kind.TEXT:
+            yield key, "", value
+        else:
+            yield key, value, ""
+
+
 class Command(BaseCommand):
     help = "Insert N synthetic responses (for demos and benchmarks)."
 
@@ -84,22 +97,26 @@ class Command(BaseCommand):
                 "submitted_month) FROM STDIN"
             ) as responses:
                 answers = []
+                tallies = Counter()
                 for _ in range(count):
                     response_id = uuid.UUID(int=rng.getrandbits(128), version=4)
                     chosen_force = rng.choices(forces, weights)[0]
-                    rows = self._answers(rng, chosen_force, quality[chosen_force], force)
-                    reported = rows.get("reported") != NOT_REPORTED
-                    stored_force = rows.get("force") if rows.get("force") in FORCE_SLUGS else None
+                    given = self._answers(rng, chosen_force, quality[chosen_force], force)
+                    reported = given.get("reported") != NOT_REPORTED
+                    stored_force = (
+                        given.get("force") if given.get("force") in FORCE_SLUGS else None
+                    )
+                    month = rng.choice(months)
                     responses.write_row(
-                        (
-                            response_id,
-                            QUESTIONNAIRE.version,
-                            stored_force,
-                            reported,
-                            rng.choice(months),
+                        (response_id, QUESTIONNAIRE.version, stored_force, reported, month)
+                    )
+                    rows = list(_rows(given))
+                    answers.append((response_id, rows))
+                    tallies.update(
+                        AnswerTally.objects.keys_for(
+                            month, stored_force, reported, ((q, c) for q, c, _text in rows)
                         )
                     )
-                    answers.append((response_id, rows))
             # In key order, the answer table's primary-key index fills from left to right
             # instead of at random places: several times faster for large counts.
             answers.sort(key=lambda pair: pair[0])
@@ -107,14 +124,9 @@ class Command(BaseCommand):
                 "COPY surveys_answer (response_id, question, choice, text) FROM STDIN"
             ) as copy:
                 for response_id, rows in answers:
-                    for key, value in rows.items():
-                        if isinstance(value, list):
-                            for choice in value:
-                                copy.write_row((response_id, key, choice, ""))
-                        elif QUESTIONNAIRE.questions[key].kind is Kind.TEXT:
-                            copy.write_row((response_id, key, "", value))
-                        else:
-                            copy.write_row((response_id, key, value, ""))
+                    for row in rows:
+                        copy.write_row((response_id, *row))
+            AnswerTally.objects.add(tallies)
         self.stdout.write(self.style.SUCCESS(f"Inserted {count} synthetic responses."))
 
     def _answers(self, rng, force, quality, fixed_force):
