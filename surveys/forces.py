@@ -55,3 +55,10 @@ FORCES = [
 ]
 
 FORCE_SLUGS = frozenset(slug for slug, _name in FORCES)
+
+
+def load_forces(force_model):
+    """Create or rename the forces in ``force_model``'s table to match FORCES. Takes the
+    model so that the data migration can pass its historical one."""
+    for slug, name in FORCES:
+        force_model.objects.update_or_create(slug=slug, defaults={"name": str(name)})

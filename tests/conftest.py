@@ -7,6 +7,8 @@ import pytest
 from django.conf import settings
 
 from surveys import tokens
+from surveys.forces import load_forces
+from surveys.models import Force
 
 # The live server runs in a thread while Playwright's sync API runs an event loop in
 # this one; Django refuses ORM calls from a thread with a running loop unless told.
@@ -38,3 +40,10 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture
 def token():
     return tokens.issue()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For tests that commit (live server, real faults): the database is emptied after
+    each, reference data included, so put the forces back as the migration does."""
+    load_forces(Force)

@@ -55,8 +55,9 @@ def test_receipt_is_not_linked_to_the_response(client, token):
     assert receipt_columns == {"nonce", "month"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_database_failure_keeps_the_answers_and_the_retry_stores_once(client, token):
+def test_database_failure_keeps_the_answers_and_the_retry_stores_once(
+    client, token, reference_data
+):
     data = submission(token)
     client.get(reverse("surveys:start"))
     with connection.cursor() as cursor:

@@ -68,8 +68,7 @@ def test_a_question_answered_with_several_choices_counts_the_response_once(clien
     assert tallies[(*key, "phone")] == tallies[(*key, "online")] == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_submissions_are_all_counted(live_server):
+def test_concurrent_submissions_are_all_counted(live_server, reference_data):
     """Eight threads submit at once against the live server (own connections each)."""
 
     def post(_):

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 def load_forces(apps, schema_editor):
-    from surveys.forces import FORCES
+    from surveys.forces import load_forces
 
-    Force = apps.get_model("surveys", "Force")
-    for slug, name in FORCES:
-        Force.objects.update_or_create(slug=slug, defaults={"name": str(name)})
+    load_forces(apps.get_model("surveys", "Force"))
 
 
 class Migration(migrations.Migration):

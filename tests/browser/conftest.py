@@ -81,9 +81,8 @@ def exit_stub(settings):
 
 
 @pytest.fixture
-def site(live_server, exit_stub, django_db_serialized_rollback):
-    """The live server's base URL, with the exit stub in place. The database is restored
-    after each test, reference data (the forces) included."""
+def site(live_server, exit_stub, reference_data):
+    """The live server's base URL, with the exit stub in place."""
     return live_server.url
 
 
