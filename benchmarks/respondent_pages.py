@@ -21,25 +21,16 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-]
+sys.path.insert(0, str(ROOT))
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, ExitStub  # noqa: E402
+
 WEIGHT_TARGET = 60 * 1024
 
 
@@ -47,21 +38,6 @@ def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-class _Weather(BaseHTTPRequestHandler):
-    """The stand-in quick-exit destination."""
-
-    def do_GET(self):
-        body = b"<!DOCTYPE html><title>Weather</title><p>Sunny</p>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 def _serve(exit_url):
@@ -190,22 +166,19 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    weather = ThreadingHTTPServer(("127.0.0.1", 0), _Weather)
-    threading.Thread(target=weather.serve_forever, daemon=True).start()
-    exit_url = f"http://127.0.0.1:{weather.server_port}/weather"
+    weather = ExitStub()
+    exit_url = weather.url
     server, base = _serve(exit_url)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             weights = measure_weight(browser, base)
             delays = measure_exit(browser, base, exit_url, args.runs)
             browser.close()
     finally:
         server.terminate()
         server.wait()
-        weather.shutdown()
+        weather.close()
 
     print(
         "| Respondent page | Transferred, compressed (cache as in the journey) | Requests |",
