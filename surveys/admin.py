@@ -3,6 +3,7 @@ to edit. Individual responses are visible only with the view_response permission
 force analysts do not have."""
 
 from django.contrib import admin
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +28,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Response)
 class ResponseAdmin(ReadOnlyAdmin):
-    list_display = ["short_id", "submitted_month", "force", "reported", "questionnaire_version"]
-    list_filter = ["submitted_month", "reported", "force"]
+    list_display = ["short_id", "month", "force", "reported", "questionnaire_version"]
+    # Only whole months exist, so "today" or "past 7 days" would mean nothing.
+    list_filter = [("submitted_month", admin.AllValuesFieldListFilter), "reported", "force"]
     list_select_related = ["force"]
     fields = [
         "id",
@@ -44,6 +46,10 @@ class ResponseAdmin(ReadOnlyAdmin):
     @admin.display(description=_("response"))
     def short_id(self, obj):
         return str(obj.id)[:8]
+
+    @admin.display(description=_("month submitted"), ordering="submitted_month")
+    def month(self, obj):
+        return date_format(obj.submitted_month, "F Y")
 
     @admin.display(description=_("answers"))
     def answer_table(self, obj):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from surveys.models import Response
 from tests.survey_data import submission
@@ -38,6 +39,7 @@ def test_responses_cannot_be_added_changed_or_deleted(admin_client, stored):
 def test_response_list_shows_no_answer_text(admin_client, stored):
     html = admin_client.get(reverse("admin:surveys_response_changelist")).content.decode()
     assert str(stored.pk)[:8] in html
+    assert date_format(stored.submitted_month, "F Y") in html
     assert "alert(1)" not in html
 
 
