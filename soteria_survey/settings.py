@@ -86,7 +86,7 @@ _database["OPTIONS"].setdefault("connect_timeout", 5)
 DATABASES = {"default": _database}
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "surveys.apps.SoteriaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -7,12 +7,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Response
+from surveys.models import Analyst, AuditEntry, Response
 from surveys.questionnaire import QUESTIONNAIRE, Kind
-
-admin.site.site_header = _("Soteria Survey administration")
-admin.site.site_title = _("Soteria Survey")
-admin.site.index_title = _("Survey administration")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -76,3 +72,22 @@ class ResponseAdmin(ReadOnlyAdmin):
             "<table><tbody>{}</tbody></table>",
             format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows),
         )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Append-only: readable by superusers, never edited or deleted (the database
+    refuses too)."""
+
+    list_display = ["at", "user", "action", "filters", "base"]
+    list_filter = ["action"]
+    list_select_related = ["user"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Analyst)
+class AnalystAdmin(admin.ModelAdmin):
+    list_display = ["user", "force"]
+    list_select_related = ["user", "force"]

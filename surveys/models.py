@@ -8,6 +8,7 @@ nothing records an exact time.
 
 import uuid
 
+from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +91,10 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["-submitted_month"]
+        permissions = [
+            ("view_results", _("Can view disclosure-controlled results")),
+            ("view_all_forces", _("Can view results for every force")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(submitted_month__day=1),
@@ -233,3 +238,41 @@ class AnswerTally(models.Model):
 
     def __str__(self):
         return f"{self.question}={self.choice}: {self.responses}"
+
+
+class Analyst(models.Model):
+    """Which force's results a staff user may see: one force, or every force (national)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analyst"
+    )
+    force = models.ForeignKey(
+        Force,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Empty for a national analyst, who sees every force."),
+    )
+
+    def __str__(self):
+        return f"{self.user} ({self.force or _('national')})"
+
+
+class AuditEntry(models.Model):
+    """Who looked at which results, with which filters and how many respondents in the
+    base. Written for every results view and export; never changed or deleted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Staff activity, not respondent data: an exact time is what an audit needs.
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    action = models.CharField(max_length=40)
+    filters = models.JSONField(default=dict)
+    base = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"

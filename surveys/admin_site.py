@@ -1,0 +1,121 @@
+"""The admin site, with the analysts' results pages added to it.
+
+admin_view() only checks is_staff: every page here checks its own permission, and a
+force analyst's force is fixed whatever the query string says.
+"""
+
+import csv
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from surveys.forces import FORCE_SLUGS
+from surveys.models import AnswerTally, AuditEntry, Force
+from surveys.results import ALL_TIME, Filters, Period, periods, results
+
+REPORTED_CHOICES = {"yes": True, "no": False}
+
+
+class SoteriaAdminSite(admin.AdminSite):
+    site_header = gettext_lazy("Soteria Survey administration")
+    site_title = gettext_lazy("Soteria Survey")
+    index_title = gettext_lazy("Survey administration")
+
+    def get_urls(self):
+        return [
+            path("results/", self.admin_view(self.results_view), name="results"),
+            path("results.csv", self.admin_view(self.results_csv), name="results_csv"),
+            *super().get_urls(),
+        ]
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        context["can_view_results"] = request.user.has_perm("surveys.view_results")
+        return context
+
+    def results_view(self, request):
+        filters = _filters(request)
+        outcome = results(filters, settings.DISCLOSURE_THRESHOLD)
+        _audit(request, "view results", filters, outcome)
+        national = request.user.has_perm("surveys.view_all_forces")
+        context = {
+            **self.each_context(request),
+            "title": _("Results"),
+            "filters": filters,
+            "results": outcome,
+            "threshold": settings.DISCLOSURE_THRESHOLD,
+            "periods": periods(_months(filters.force)),
+            "forces": Force.objects.all() if national else None,
+            "force_name": _force_name(filters.force),
+            "query": request.GET.urlencode(),
+        }
+        return render(request, "admin/surveys/results.html", context)
+
+    def results_csv(self, request):
+        filters = _filters(request)
+        outcome = results(filters, settings.DISCLOSURE_THRESHOLD)
+        _audit(request, "export results (CSV)", filters, outcome)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="results.csv"'
+        writer = csv.writer(response)
+        writer.writerow([_("Force"), _force_name(filters.force)])
+        writer.writerow([_("Period"), filters.period.label])
+        hidden = _("fewer than %(threshold)d") % {"threshold": settings.DISCLOSURE_THRESHOLD}
+        if outcome.suppressed:
+            writer.writerow([_("Respondents"), hidden])
+            return response
+        writer.writerow([_("Respondents"), outcome.shown_base])
+        writer.writerow([_("Section"), _("Question"), _("Answer"), _("Count"), _("Percent")])
+        for section, rows in outcome.sections:
+            for row in rows:
+                if row.table.suppressed:
+                    writer.writerow(_safe([section.title, row.question.text, "", hidden, ""]))
+                for cell in row.table.cells:
+                    shown = (cell.count, cell.percent) if not cell.hidden else (hidden, "")
+                    writer.writerow(
+                        _safe([section.title, row.question.text, row.labels[cell.key], *shown])
+                    )
+        return response
+
+
+def _safe(cells):
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ is shown as text."""
+    return [f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in cells]
+
+
+def _filters(request):
+    if not request.user.has_perm("surveys.view_results"):
+        raise PermissionDenied
+    if request.user.has_perm("surveys.view_all_forces"):
+        chosen = request.GET.get("force", "")
+        force = chosen if chosen in FORCE_SLUGS else None
+    else:
+        analyst = getattr(request.user, "analyst", None)
+        if analyst is None or analyst.force_id is None:
+            raise PermissionDenied
+        force = analyst.force_id
+    period = Period.parse(request.GET.get("period", ALL_TIME)) or Period.parse(ALL_TIME)
+    return Filters(force, period, REPORTED_CHOICES.get(request.GET.get("reported", "")))
+
+
+def _months(force):
+    tallies = AnswerTally.objects.filter(question="", choice="")
+    if force:
+        tallies = tallies.filter(force=force)
+    return set(tallies.values_list("month", flat=True).distinct())
+
+
+def _force_name(slug):
+    return str(Force.objects.get(slug=slug)) if slug else _("All forces")
+
+
+def _audit(request, action, filters, outcome):
+    AuditEntry.objects.create(
+        user=request.user, action=action, filters=filters.as_dict(), base=outcome.base
+    )

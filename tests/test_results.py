@@ -1,0 +1,166 @@
+"""The analysts' results pages: force scoping, disclosure control, CSV, audit, queries."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, transaction
+from django.urls import reverse
+
+from surveys import tokens
+from surveys.admin_site import _safe
+from surveys.models import AnswerTally, AuditEntry
+from tests.survey_data import submission
+
+RESULTS = reverse("admin:results")
+CSV = reverse("admin:results_csv")
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def analysts(monkeypatch, django_user_model):
+    monkeypatch.setenv("ANALYST_PASSWORD", "a-long-enough-password-9")
+    call_command("create_analyst", "kent-analyst", force="kent")
+    call_command("create_analyst", "national-analyst", national=True)
+    return {
+        "kent": django_user_model.objects.get(username="kent-analyst"),
+        "national": django_user_model.objects.get(username="national-analyst"),
+    }
+
+
+def _submit(client, count, **answers):
+    for _ in range(count):
+        client.post(reverse("surveys:survey"), submission(tokens.issue(), **answers))
+
+
+def _force_base(force):
+    tallies = AnswerTally.objects.filter(question="", choice="")
+    if force:
+        tallies = tallies.filter(force=force)
+    return sum(tallies.values_list("responses", flat=True))
+
+
+def test_force_analyst_sees_only_their_force_whatever_the_query(client, analysts):
+    call_command("seed_responses", count=800, seed=5)
+    client.force_login(analysts["kent"])
+    for query in ["", "?force=dorset", "?force=", "?force=../x"]:
+        page = client.get(RESULTS + query)
+        assert page.status_code == 200
+        assert page.context["filters"].force == "kent"
+        assert page.context["results"].base == _force_base("kent")
+        assert "Kent Police" in page.content.decode()
+        assert page.context["forces"] is None  # no force chooser
+
+
+def test_national_analyst_sees_every_force_or_one(client, analysts):
+    call_command("seed_responses", count=400, seed=5)
+    client.force_login(analysts["national"])
+    assert client.get(RESULTS).context["results"].base == 400
+    page = client.get(RESULTS + "?force=dorset")
+    assert page.context["results"].base == _force_base("dorset")
+
+
+def test_results_need_the_permission(client, django_user_model, analysts):
+    assert client.get(RESULTS).status_code == 302  # to the sign-in page
+    staff = django_user_model.objects.create_user("staff", password="x" * 20, is_staff=True)
+    client.force_login(staff)
+    assert client.get(RESULTS).status_code == 403
+    assert client.get(CSV).status_code == 403
+    assert "results-module" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_force_analyst_cannot_browse_individual_responses(client, analysts):
+    client.force_login(analysts["kent"])
+    assert client.get(reverse("admin:surveys_response_changelist")).status_code == 403
+    assert client.get(reverse("admin:surveys_auditentry_changelist")).status_code == 403
+    assert "results-module" in client.get(reverse("admin:index")).content.decode()
+
+
+def test_small_cells_are_hidden_with_a_partner_and_counts_rounded(client, analysts):
+    _submit(client, 11, believed="always", felt_safe="often")
+    _submit(client, 1, believed="never", felt_safe="often")
+    client.force_login(analysts["kent"])
+    page = client.get(RESULTS)
+    outcome = page.context["results"]
+    assert outcome.shown_base == 10
+    believed = next(
+        row.table
+        for _s, rows in outcome.sections
+        for row in rows
+        if row.question.key == "believed"
+    )
+    cells = {cell.key: cell for cell in believed.cells}
+    assert cells["never"].hidden
+    # "always" (11) would give "never" away by subtraction, so it is hidden too;
+    # zeros stay visible and are never chosen as the partner.
+    assert cells["always"].hidden
+    assert cells["often"].count == 0
+    assert "fewer than 10" in page.content.decode()
+
+
+def test_below_the_threshold_nothing_is_shown(client, analysts):
+    _submit(client, 9)
+    client.force_login(analysts["kent"])
+    page = client.get(RESULTS)
+    assert page.context["results"].suppressed
+    assert "no figures can be shown" in page.content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(CSV).content.decode())))
+    assert rows[-1] == ["Respondents", "fewer than 10"]
+
+
+def test_csv_has_exactly_the_figures_on_screen(client, analysts):
+    _submit(client, 11, believed="always")
+    _submit(client, 1, believed="never")
+    client.force_login(analysts["kent"])
+    rows = list(csv.reader(io.StringIO(client.get(CSV).content.decode())))
+    believed = {r[2]: r[3] for r in rows if len(r) == 5 and r[1] == "believe you?"}
+    assert believed["Never"] == believed["Always"] == "fewer than 10"
+    assert believed["Often"] == "0"
+    assert ["Respondents", "10"] in rows
+
+
+def test_csv_cells_cannot_start_a_formula():
+    assert _safe(["=1+1", "+x", "-2", "@SUM", "plain", 5]) == [
+        "'=1+1", "'+x", "'-2", "'@SUM", "plain", 5,
+    ]  # fmt: skip
+
+
+def test_every_view_and_export_is_audited_and_the_log_is_append_only(client, analysts):
+    _submit(client, 12)
+    client.force_login(analysts["kent"])
+    client.get(RESULTS + "?period=all&reported=yes")
+    client.get(CSV)
+    entries = list(AuditEntry.objects.order_by("at"))
+    assert [e.action for e in entries] == ["view results", "export results (CSV)"]
+    assert entries[0].filters == {"force": "kent", "period": "all", "reported": True}
+    assert entries[0].base == 12
+    assert entries[0].user == analysts["kent"]
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entries[0].pk).update(action="nothing to see")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entries[0].pk).delete()
+
+
+def test_periods_are_whole_months_or_quarters(client, analysts):
+    _submit(client, 12)
+    client.force_login(analysts["kent"])
+    page = client.get(RESULTS + "?period=2026-13")
+    assert page.context["filters"].period.key == "all"  # not a period: all time
+    keys = [p.key for p in page.context["periods"]]
+    month = AnswerTally.objects.first().month
+    assert f"{month.year}-{month.month:02d}" in keys
+    assert f"{month.year}-Q{(month.month - 1) // 3 + 1}" in keys
+
+
+def test_query_count_does_not_grow_with_responses(client, analysts, django_assert_num_queries):
+    client.force_login(analysts["national"])
+    call_command("seed_responses", count=50, seed=1)
+    client.get(RESULTS)  # warm the session and user caches
+    # Session, user, two permission look-ups, months, forces, the one results query,
+    # the audit entry, the session save and their transaction: none per question.
+    with django_assert_num_queries(11) as small:
+        client.get(RESULTS)
+    call_command("seed_responses", count=1000, seed=2)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(RESULTS)
