@@ -30,15 +30,7 @@ class Force(models.Model):
         return self.name
 
 
-class ResponseQuerySet(models.QuerySet):
-    def for_force(self, force):
-        return self.filter(force=force)
-
-    def submitted_before(self, month):
-        return self.filter(submitted_month__lt=month)
-
-
-class ResponseManager(models.Manager.from_queryset(ResponseQuerySet)):
+class ResponseManager(models.Manager):
     @transaction.atomic
     def record(self, *, nonce, version, answers):
         """Store one submission and its answers, once per form token.
@@ -102,10 +94,11 @@ class Response(models.Model):
             ),
         ]
         indexes = [
-            # Results pages filter by force and period: Response.objects.for_force(f)
-            # and the period filters of the results page.
+            # The response list in the admin, filtered by force and month; breakdowns
+            # that join answers to the responses of one force and period.
             models.Index(fields=["force", "submitted_month"], name="response_force_month"),
-            # purge_responses: Response.objects.submitted_before(month).
+            # Every force at once, by month: the admin's month filter and ordering, and
+            # deleting whole months when responses reach the end of their retention.
             models.Index(fields=["submitted_month"], name="response_month"),
         ]
 

@@ -119,7 +119,7 @@ def _survey_page(request, form, status=200, notice=""):
         "sections": [
             (section, helper, number) for number, (section, helper) in enumerate(sections, 1)
         ],
-        "reported_label": ELIGIBILITY.questions[1].label_for(reported),
+        "reported_label": QUESTIONNAIRE.questions["reported"].label_for(reported),
         "notice": notice,
     }
     return render(request, "surveys/survey.html", context, status=status)

@@ -23,6 +23,22 @@ def test_every_respondent_page_opens(client, name):
     assert b"Leave this site" in response.content
 
 
+@pytest.mark.parametrize("name", ["start", "before_you_start", "safety", "survey", "thank_you"])
+def test_page_titles_are_neutral(client, name):
+    # Browser history shows titles to whoever uses the device next.
+    html = client.get(reverse(f"surveys:{name}")).content.decode()
+    title = html[html.index("<title>") : html.index("</title>")].lower()
+    assert title.endswith("experience survey")
+    for word in ["rape", "sexual", "assault", "abuse", "police", "victim"]:
+        assert word not in title
+
+
+def test_explainer_says_what_the_exit_cannot_do(client):
+    html = client.get(reverse("surveys:before_you_start")).content.decode()
+    assert "does not erase your browsing history" in html
+    assert f'href="{reverse("surveys:safety")}"' in html
+
+
 def test_start_page_says_what_the_survey_is(client):
     page = client.get(reverse("surveys:start")).content.decode()
     for promise in ["anonymous", "skip any question", "stop at any time", "18 or over"]:
