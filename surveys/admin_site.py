@@ -53,7 +53,6 @@ class SoteriaAdminSite(admin.AdminSite):
             "periods": periods(_months(filters.force)),
             "forces": Force.objects.all() if national else None,
             "force_name": _force_name(filters.force),
-            "query": request.GET.urlencode(),
         }
         return render(request, "admin/surveys/results.html", context)
 

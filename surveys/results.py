@@ -7,6 +7,7 @@ ranges could be differenced down to a handful of respondents.
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.db.models import Sum
 from django.utils.formats import date_format
@@ -68,6 +69,13 @@ class Filters:
 
     def as_dict(self):
         return {"force": self.force, "period": self.period.key, "reported": self.reported}
+
+    def query(self):
+        """These filters as a query string, for links (the CSV of what is on screen)."""
+        reported = {True: "yes", False: "no"}.get(self.reported, "")
+        return urlencode(
+            {"force": self.force or "", "period": self.period.key, "reported": reported}
+        )
 
     def tallies(self):
         tallies = AnswerTally.objects.all()
