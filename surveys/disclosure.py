@@ -8,8 +8,8 @@ Rules (DESIGN.md section 4), applied the same way on screen and in exports:
    hidden and shown as "fewer than <threshold>".
 3. Secondary suppression: when exactly one cell of a distribution is hidden, the next
    smallest cell is hidden too, so the hidden one cannot be worked out by subtracting
-   the shown cells from the base. The same holds for the groups of a breakdown, whose
-   bases could otherwise be subtracted from the overall base.
+   the shown cells from the base. In a breakdown the same holds for whole groups, and
+   for each answer across the groups, whose cells add up to the overall figure.
 4. Shown counts and bases are rounded to the nearest 5; percentages are computed from
    the rounded figures, so they reveal nothing the rounded counts do not.
 """
@@ -49,24 +49,24 @@ class Table:
         return self.base is None
 
 
+def _partner(sizes, hidden):
+    """The key to hide beside a lone hidden one: the smallest other non-zero size (a
+    zero only if there is no other), or None if there is nothing else to hide."""
+    others = sorted((size == 0, size, key) for key, size in sizes.items() if key not in hidden)
+    return others[0][2] if others else None
+
+
 def _suppressed(sizes, threshold):
-    """Keys to hide: every size from 1 to threshold - 1, and, when that is exactly one,
-    a partner: the smallest other non-zero size (a zero only if there is no other), so
-    the hidden one cannot be recovered by subtraction. Zeros alone disclose no one."""
+    """Keys to hide: every size from 1 to threshold - 1 and, when that is exactly one,
+    a partner, so the hidden one cannot be recovered by subtraction. Zeros alone
+    disclose no one."""
     hidden = {key for key, size in sizes.items() if 0 < size < threshold}
-    if len(hidden) == 1:
-        others = sorted((size == 0, size, key) for key, size in sizes.items() if key not in hidden)
-        if others:
-            hidden.add(others[0][2])
+    if len(hidden) == 1 and (partner := _partner(sizes, hidden)) is not None:
+        hidden.add(partner)
     return hidden
 
 
-def protect(counts, base, threshold):
-    """Protect one distribution: ``counts`` maps each answer (in display order) to the
-    number of respondents who gave it, ``base`` is how many respondents it is out of."""
-    if base < threshold:
-        return Table(threshold=threshold, base=None)
-    hidden = _suppressed(counts, threshold)
+def _table(counts, base, hidden, threshold):
     shown_base = round_count(base)
     cells = []
     for key, count in counts.items():
@@ -78,16 +78,51 @@ def protect(counts, base, threshold):
     return Table(threshold=threshold, base=shown_base, cells=tuple(cells))
 
 
+def protect(counts, base, threshold):
+    """Protect one distribution: ``counts`` maps each answer (in display order) to the
+    number of respondents who gave it, ``base`` is how many respondents it is out of."""
+    if base < threshold:
+        return Table(threshold=threshold, base=None)
+    return _table(counts, base, _suppressed(counts, threshold), threshold)
+
+
 def protect_breakdown(groups, threshold):
     """Protect a breakdown: ``groups`` maps each group (say, each age band) to its
-    (counts, base). A group whose base is below the threshold is suppressed whole; if
-    exactly one group is, the next smallest is too, so that subtracting the shown groups
-    from the overall figures cannot recover it. (A group of nobody is suppressed too but,
-    disclosing no one, needs no partner.)"""
-    hidden = _suppressed({group: base for group, (_counts, base) in groups.items()}, threshold)
-    return {
-        group: Table(threshold=threshold, base=None)
-        if group in hidden
-        else protect(counts, base, threshold)
+    (counts, base) for one question.
+
+    A group whose base is below the threshold is suppressed whole, with a partner group
+    if it is the only one, so that subtracting the shown groups from the overall figures
+    cannot recover it. Within the groups shown, the lone-hidden-cell rule applies both
+    along each group and across the groups for each answer (the overall table is a sum
+    of the groups), repeated until no row or column has exactly one hidden cell.
+    """
+    small = _suppressed({group: base for group, (_counts, base) in groups.items()}, threshold)
+    shown = {
+        group: counts
         for group, (counts, base) in groups.items()
+        if group not in small and base >= threshold
+    }
+    hidden = {
+        group: {key for key, count in counts.items() if 0 < count < threshold}
+        for group, counts in shown.items()
+    }
+    keys = {key for counts in shown.values() for key in counts}
+    changed = True
+    while changed:
+        changed = False
+        for group, counts in shown.items():
+            if len(hidden[group]) == 1 and (key := _partner(counts, hidden[group])) is not None:
+                hidden[group].add(key)
+                changed = True
+        for key in keys:
+            column = {group: counts.get(key, 0) for group, counts in shown.items()}
+            lone = {group for group in column if key in hidden[group]}
+            if len(lone) == 1 and (group := _partner(column, lone)) is not None:
+                hidden[group].add(key)
+                changed = True
+    return {
+        group: _table(shown[group], base, hidden[group], threshold)
+        if group in shown
+        else Table(threshold=threshold, base=None)
+        for group, (_counts, base) in groups.items()
     }

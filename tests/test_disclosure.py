@@ -106,3 +106,40 @@ def test_property_breakdown_never_leaves_one_small_group_alone(bases, threshold)
     if small:
         others = [g for g in bases if g not in small and bases[g] > 0]
         assert len(hidden_nonzero) >= 2 or not others
+
+
+def test_a_lone_hidden_cell_across_groups_gets_a_partner_in_another_group():
+    groups = {
+        "a": ({"yes": 40, "no": 3, "maybe": 2}, 45),
+        "b": ({"yes": 30, "no": 20, "maybe": 25}, 75),
+        "c": ({"yes": 50, "no": 15, "maybe": 30}, 95),
+    }
+    tables = protect_breakdown(groups, threshold=T)
+    hidden = {g: {c.key for c in t.cells if c.hidden} for g, t in tables.items()}
+    assert hidden["a"] == {"no", "maybe"}
+    # "no" and "maybe" are each hidden in one group only: a partner per column, and
+    # then those rows have two hidden cells each.
+    assert hidden["c"] == {"no", "maybe"} or hidden["b"] == {"no", "maybe"}
+
+
+grids = st.dictionaries(
+    st.sampled_from(["g1", "g2", "g3", "g4"]),
+    st.fixed_dictionaries({k: st.integers(0, 30) for k in ["x", "y", "z"]}),
+    min_size=1,
+)
+
+
+@given(grids, thresholds)
+def test_property_breakdown_has_no_lone_hidden_cell_in_any_row_or_column(grid, threshold):
+    groups = {g: (counts, sum(counts.values())) for g, counts in grid.items()}
+    tables = protect_breakdown(groups, threshold)
+    shown = {g: t for g, t in tables.items() if not t.suppressed}
+    for group, table in shown.items():
+        hidden = [c.key for c in table.cells if c.hidden]
+        assert len(hidden) != 1 or len(table.cells) == 1
+        for cell in table.cells:
+            if not cell.hidden:
+                assert grid[group][cell.key] == 0 or grid[group][cell.key] >= threshold
+    for key in ["x", "y", "z"]:
+        column = [g for g, t in shown.items() for c in t.cells if c.key == key and c.hidden]
+        assert len(column) != 1 or len(shown) == 1
