@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from surveys.forces import FORCE_SLUGS
 from surveys.models import AnswerTally, AuditEntry, Force
-from surveys.results import ALL_TIME, Filters, Period, periods, results
+from surveys.questionnaire import QUESTIONNAIRE
+from surveys.results import ALL_TIME, BY_FORCE, BY_QUESTION, Filters, Period, periods, results
 
 REPORTED_CHOICES = {"yes": True, "no": False}
 
@@ -52,6 +53,7 @@ class SoteriaAdminSite(admin.AdminSite):
             "threshold": settings.DISCLOSURE_THRESHOLD,
             "periods": periods(_months(filters.force)),
             "forces": Force.objects.all() if national else None,
+            "breakdowns": _breakdowns(national),
             "force_name": _force_name(filters.force),
         }
         return render(request, "admin/surveys/results.html", context)
@@ -70,16 +72,18 @@ class SoteriaAdminSite(admin.AdminSite):
             writer.writerow([_("Respondents"), hidden])
             return response
         writer.writerow([_("Respondents"), outcome.shown_base])
-        writer.writerow([_("Section"), _("Question"), _("Answer"), _("Count"), _("Percent")])
+        writer.writerow(
+            [_("Section"), _("Question"), _("Group"), _("Answer"), _("Count"), _("Percent")]
+        )
         for section, rows in outcome.sections:
             for row in rows:
-                if row.table.suppressed:
-                    writer.writerow(_safe([section.title, row.question.text, "", hidden, ""]))
-                for cell in row.table.cells:
-                    shown = (cell.count, cell.percent) if not cell.hidden else (hidden, "")
-                    writer.writerow(
-                        _safe([section.title, row.question.text, row.labels[cell.key], *shown])
-                    )
+                for _group, label, table in row.groups or [("", _("Everyone"), row.table)]:
+                    start = [section.title, row.question.text, label]
+                    if table.suppressed:
+                        writer.writerow(_safe([*start, "", hidden, ""]))
+                    for cell in table.cells:
+                        shown = (cell.count, cell.percent) if not cell.hidden else (hidden, "")
+                        writer.writerow(_safe([*start, row.labels[cell.key], *shown]))
         return response
 
 
@@ -100,7 +104,18 @@ def _filters(request):
             raise PermissionDenied
         force = analyst.force_id
     period = Period.parse(request.GET.get("period", ALL_TIME)) or Period.parse(ALL_TIME)
-    return Filters(force, period, REPORTED_CHOICES.get(request.GET.get("reported", "")))
+    breakdown = request.GET.get("breakdown", "")
+    if breakdown not in dict(_breakdowns(force is None)):
+        breakdown = ""
+    reported = REPORTED_CHOICES.get(request.GET.get("reported", ""))
+    return Filters(force, period, reported, breakdown)
+
+
+def _breakdowns(every_force):
+    """What results may be broken down by: an "about you" question, or (across every
+    force) the force."""
+    choices = [(key, QUESTIONNAIRE.questions[key].text) for key in BY_QUESTION]
+    return [(BY_FORCE, _("Force")), *choices] if every_force else choices
 
 
 def _months(force):

@@ -9,13 +9,19 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from surveys import disclosure
+from surveys.forces import FORCES
 from surveys.models import AnswerTally
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, Kind
+
+BY_FORCE = "force"
+# Breakdowns by an "about you" question: equality monitoring.
+BY_QUESTION = [q.key for s in QUESTIONNAIRE.sections if s.key == "about_you" for q in s.questions]
 
 ALL_TIME = "all"
 
@@ -66,16 +72,20 @@ class Filters:
     force: str | None  # a force slug; None for every force
     period: Period
     reported: bool | None  # None: reporters and non-reporters together
+    breakdown: str = ""  # "", BY_FORCE or a key in BY_QUESTION
 
     def as_dict(self):
-        return {"force": self.force, "period": self.period.key, "reported": self.reported}
+        return {
+            "force": self.force,
+            "period": self.period.key,
+            "reported": self.reported,
+            "breakdown": self.breakdown,
+        }
 
     def query(self):
         """These filters as a query string, for links (the CSV of what is on screen)."""
         reported = {True: "yes", False: "no"}.get(self.reported, "")
-        return urlencode(
-            {"force": self.force or "", "period": self.period.key, "reported": reported}
-        )
+        return urlencode({**self.as_dict(), "force": self.force or "", "reported": reported})
 
     def tallies(self):
         tallies = AnswerTally.objects.all()
@@ -91,8 +101,14 @@ class Filters:
 @dataclass(frozen=True)
 class QuestionResult:
     question: object
-    table: disclosure.Table
+    table: disclosure.Table | None  # None for a breakdown
     labels: dict
+    groups: tuple = ()  # (group key, group label, Table), for a breakdown
+
+    @property
+    def answers(self):
+        """(label, cell) pairs of the overall table, in the questionnaire's order."""
+        return [(self.labels[cell.key], cell) for cell in self.table.cells]
 
 
 @dataclass(frozen=True)
@@ -100,14 +116,25 @@ class Results:
     base: int  # true base: only ever compared with the threshold, never shown
     shown_base: int | None
     sections: list  # (section, [QuestionResult])
+    groups: tuple = ()  # (key, label) of a breakdown's groups
 
     @property
     def suppressed(self):
         return self.shown_base is None
 
 
+def _closed_questions():
+    for section in [ELIGIBILITY, *QUESTIONNAIRE.sections]:
+        questions = [
+            q for q in section.questions if q.kind is not Kind.TEXT and q.key != "age_18_or_over"
+        ]
+        if questions:
+            yield section, questions
+
+
 def results(filters, threshold):
-    """Every closed question's protected distribution under the filters: one query."""
+    """Every closed question's protected distribution under the filters, broken down by
+    force or an "about you" question if the filters ask: one query either way."""
     counts = {
         (row["question"], row["choice"]): row["n"]
         for row in filters.tallies().values("question", "choice").annotate(n=Sum("responses"))
@@ -115,17 +142,84 @@ def results(filters, threshold):
     base = counts.get(("", ""), 0)
     if base < threshold:
         return Results(base=base, shown_base=None, sections=[])
+    shown_base = disclosure.round_count(base)
+    if filters.breakdown:
+        return _breakdown(filters, threshold, base, shown_base)
     sections = []
-    for section in [ELIGIBILITY, *QUESTIONNAIRE.sections]:
+    for section, questions in _closed_questions():
         rows = []
-        for question in section.questions:
-            if question.kind is Kind.TEXT or question.key == "age_18_or_over":
-                continue
+        for question in questions:
             distribution = {c.key: counts.get((question.key, c.key), 0) for c in question.choices}
             answered = counts.get((question.key, ""), 0)
             table = disclosure.protect(distribution, answered, threshold)
-            labels = {c.key: c.label for c in question.choices}
-            rows.append(QuestionResult(question, table, labels))
-        if rows:
-            sections.append((section, rows))
-    return Results(base=base, shown_base=disclosure.round_count(base), sections=sections)
+            rows.append(QuestionResult(question, table, _labels(question)))
+        sections.append((section, rows))
+    return Results(base=base, shown_base=shown_base, sections=sections)
+
+
+def _labels(question):
+    return {c.key: c.label for c in question.choices}
+
+
+def _breakdown(filters, threshold, base, shown_base):
+    if filters.breakdown == BY_FORCE:
+        counts, groups = _counts_by_force(filters), [(slug, name) for slug, name in FORCES]
+    else:
+        by = QUESTIONNAIRE.questions[filters.breakdown]
+        counts, groups = _counts_by_answer(filters, by.key), list(_labels(by).items())
+    sections = []
+    for section, questions in _closed_questions():
+        rows = []
+        for question in questions:
+            per_group = {
+                group: (
+                    {c.key: counts.get((group, question.key, c.key), 0) for c in question.choices},
+                    counts.get((group, question.key, ""), 0),
+                )
+                for group, _label in groups
+            }
+            tables = disclosure.protect_breakdown(per_group, threshold)
+            by_group = tuple((group, label, tables[group]) for group, label in groups)
+            rows.append(QuestionResult(question, None, _labels(question), by_group))
+        sections.append((section, rows))
+    return Results(base, shown_base, sections, tuple(groups))
+
+
+def _counts_by_force(filters):
+    rows = filters.tallies().values("force", "question", "choice").annotate(n=Sum("responses"))
+    return {(r["force"], r["question"], r["choice"]): r["n"] for r in rows}
+
+
+# Responses grouped by their answer to one question, counting their other answers; the
+# second grouping set counts, per group, the responses that answered each question.
+_CROSS_TAB = """
+    SELECT g.choice, a.question, a.choice, GROUPING(a.choice), count(DISTINCT a.response_id)
+    FROM surveys_answer g
+    JOIN surveys_response r ON r.id = g.response_id
+    JOIN surveys_answer a ON a.response_id = g.response_id
+    WHERE g.question = %s {where}
+    GROUP BY GROUPING SETS ((g.choice, a.question, a.choice), (g.choice, a.question))
+"""
+
+
+def _counts_by_answer(filters, question):
+    where, params = [], [question]
+    if filters.force:
+        where.append("r.force_id = %s")
+        params.append(filters.force)
+    if filters.period.start:
+        where.append("r.submitted_month >= %s AND r.submitted_month < %s")
+        params += [filters.period.start, filters.period.end]
+    if filters.reported is not None:
+        where.append("r.reported = %s")
+        params.append(filters.reported)
+    sql = _CROSS_TAB.format(where="".join(f" AND {clause}" for clause in where))
+    counts = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for group, asked, chosen, question_total, n in cursor.fetchall():
+            if question_total:
+                counts[(group, asked, "")] = n
+            elif chosen:
+                counts[(group, asked, chosen)] = n
+    return counts

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from surveys import tokens
 from surveys.admin_site import _safe
-from surveys.models import AnswerTally, AuditEntry
+from surveys.disclosure import round_count
+from surveys.models import Answer, AnswerTally, AuditEntry, Response
 from tests.survey_data import submission
 
 RESULTS = reverse("admin:results")
@@ -114,7 +115,7 @@ def test_csv_has_exactly_the_figures_on_screen(client, analysts):
     _submit(client, 1, believed="never")
     client.force_login(analysts["kent"])
     rows = list(csv.reader(io.StringIO(client.get(CSV).content.decode())))
-    believed = {r[2]: r[3] for r in rows if len(r) == 5 and r[1] == "believe you?"}
+    believed = {r[3]: r[4] for r in rows if len(r) == 6 and r[1] == "believe you?"}
     assert believed["Never"] == believed["Always"] == "fewer than 10"
     assert believed["Often"] == "0"
     assert ["Respondents", "10"] in rows
@@ -133,7 +134,12 @@ def test_every_view_and_export_is_audited_and_the_log_is_append_only(client, ana
     client.get(CSV)
     entries = list(AuditEntry.objects.order_by("at"))
     assert [e.action for e in entries] == ["view results", "export results (CSV)"]
-    assert entries[0].filters == {"force": "kent", "period": "all", "reported": True}
+    assert entries[0].filters == {
+        "force": "kent",
+        "period": "all",
+        "reported": True,
+        "breakdown": "",
+    }
     assert entries[0].base == 12
     assert entries[0].user == analysts["kent"]
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -164,3 +170,67 @@ def test_query_count_does_not_grow_with_responses(client, analysts, django_asser
     call_command("seed_responses", count=1000, seed=2)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(RESULTS)
+
+
+def _table(outcome, question):
+    return next(
+        row for _s, rows in outcome.sections for row in rows if row.question.key == question
+    )
+
+
+def test_breakdown_by_an_about_you_question_counts_each_group(client, analysts):
+    call_command("seed_responses", count=1500, force="kent", seed=4)
+    client.force_login(analysts["kent"])
+    page = client.get(RESULTS + "?breakdown=ethnicity")
+    outcome = page.context["results"]
+    assert [key for key, _label in outcome.groups][:2] == ["asian", "black"]
+    believed = {key: table for key, _label, table in _table(outcome, "believed").groups}
+    white = Response.objects.filter(
+        force="kent", answers__question="ethnicity", answers__choice="white"
+    )
+    answers = Answer.objects.filter(response__in=white, question="believed")
+    shown = [cell for cell in believed["white"].cells if not cell.hidden]
+    assert len(shown) >= 3
+    for cell in shown:
+        assert cell.count == round_count(answers.filter(choice=cell.key).count())
+    assert believed["white"].base == round_count(answers.count())
+    assert "Break down by" in page.content.decode()
+
+
+def test_force_analyst_cannot_break_down_by_force(client, analysts):
+    _submit(client, 12)
+    client.force_login(analysts["kent"])
+    page = client.get(RESULTS + "?breakdown=force")
+    assert page.context["filters"].breakdown == ""
+    assert "force" not in dict(page.context["breakdowns"])
+
+
+def test_national_breakdown_by_force_suppresses_small_forces(client, analysts):
+    _submit(client, 30)  # Kent
+    _submit(client, 20, force="essex")
+    _submit(client, 3, force="dorset")
+    client.force_login(analysts["national"])
+    outcome = client.get(RESULTS + "?breakdown=force").context["results"]
+    groups = {key: table for key, _label, table in _table(outcome, "believed").groups}
+    assert groups["dorset"].suppressed
+    # Overall minus the shown forces would give Dorset away: the next smallest goes too.
+    assert groups["essex"].suppressed
+    assert groups["kent"].base == 30
+    rows = list(csv.reader(io.StringIO(client.get(CSV + "?breakdown=force").content.decode())))
+    dorset = [
+        r for r in rows if len(r) == 6 and r[1] == "believe you?" and r[2] == "Dorset Police"
+    ]
+    assert dorset == [
+        ["How you were treated", "believe you?", "Dorset Police", "", "fewer than 10", ""]
+    ]
+
+
+def test_breakdown_query_count_does_not_grow(client, analysts, django_assert_num_queries):
+    client.force_login(analysts["national"])
+    call_command("seed_responses", count=50, seed=1)
+    client.get(RESULTS + "?breakdown=age_band")
+    with django_assert_num_queries(12) as small:
+        client.get(RESULTS + "?breakdown=age_band")
+    call_command("seed_responses", count=1000, seed=2)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(RESULTS + "?breakdown=age_band")
