@@ -18,7 +18,16 @@ from django.utils.translation import gettext_lazy
 from surveys.forces import FORCE_SLUGS
 from surveys.models import AnswerTally, AuditEntry, Force
 from surveys.questionnaire import QUESTIONNAIRE
-from surveys.results import ALL_TIME, BY_FORCE, BY_QUESTION, Filters, Period, periods, results
+from surveys.results import (
+    ALL_TIME,
+    BY_FORCE,
+    BY_QUESTION,
+    Filters,
+    Period,
+    free_texts,
+    periods,
+    results,
+)
 
 REPORTED_CHOICES = {"yes": True, "no": False}
 
@@ -43,9 +52,16 @@ class SoteriaAdminSite(admin.AdminSite):
     def results_view(self, request):
         filters = _filters(request)
         outcome = results(filters, settings.DISCLOSURE_THRESHOLD)
-        _audit(request, "view results", filters, outcome)
         national = request.user.has_perm("surveys.view_all_forces")
+        texts = None
+        may_read = request.user.has_perm("surveys.view_free_text")
+        if may_read and not outcome.suppressed and not filters.breakdown:
+            texts = free_texts(filters, settings.DISCLOSURE_THRESHOLD)
+        action = "view results and free text" if texts is not None else "view results"
+        _audit(request, action, filters, outcome)
         context = {
+            "free_texts": texts,
+            "may_read_free_text": may_read,
             **self.each_context(request),
             "title": _("Results"),
             "filters": filters,

@@ -86,6 +86,7 @@ class Response(models.Model):
         permissions = [
             ("view_results", _("Can view disclosure-controlled results")),
             ("view_all_forces", _("Can view results for every force")),
+            ("view_free_text", _("Can read free-text answers (redacted)")),
         ]
         constraints = [
             models.CheckConstraint(

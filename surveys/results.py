@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys import disclosure
 from surveys.forces import FORCES
-from surveys.models import AnswerTally
+from surveys.models import Answer, AnswerTally
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, Kind
+from surveys.redaction import redact
 
 BY_FORCE = "force"
 # Breakdowns by an "about you" question: equality monitoring.
@@ -223,3 +224,26 @@ def _counts_by_answer(filters, question):
             elif chosen:
                 counts[(group, asked, chosen)] = n
     return counts
+
+
+FREE_TEXT_LIMIT = 200
+
+
+def free_texts(filters, threshold):
+    """Redacted free-text answers under the filters (at most FREE_TEXT_LIMIT, in no
+    meaningful order: the response ids are random), or None when fewer than the
+    threshold exist, which could point to particular people."""
+    answers = Answer.objects.filter(question="free_text").exclude(text="")
+    if filters.force:
+        answers = answers.filter(response__force=filters.force)
+    if filters.period.start:
+        answers = answers.filter(
+            response__submitted_month__gte=filters.period.start,
+            response__submitted_month__lt=filters.period.end,
+        )
+    if filters.reported is not None:
+        answers = answers.filter(response__reported=filters.reported)
+    texts = list(answers.order_by("response_id").values_list("text", flat=True)[:FREE_TEXT_LIMIT])
+    if len(texts) < threshold:
+        return None
+    return [redact(text) for text in texts]

@@ -164,8 +164,9 @@ def test_query_count_does_not_grow_with_responses(client, analysts, django_asser
     call_command("seed_responses", count=50, seed=1)
     client.get(RESULTS)  # warm the session and user caches
     # Session, user, two permission look-ups, months, forces, the one results query,
-    # the audit entry, the session save and their transaction: none per question.
-    with django_assert_num_queries(11) as small:
+    # free text, the audit entry, the session save and their transaction: none per
+    # question or response.
+    with django_assert_num_queries(12) as small:
         client.get(RESULTS)
     call_command("seed_responses", count=1000, seed=2)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -229,8 +230,41 @@ def test_breakdown_query_count_does_not_grow(client, analysts, django_assert_num
     client.force_login(analysts["national"])
     call_command("seed_responses", count=50, seed=1)
     client.get(RESULTS + "?breakdown=age_band")
-    with django_assert_num_queries(12) as small:
+    with django_assert_num_queries(12) as small:  # the breakdown replaces free text
         client.get(RESULTS + "?breakdown=age_band")
     call_command("seed_responses", count=1000, seed=2)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(RESULTS + "?breakdown=age_band")
+
+
+def test_free_text_needs_its_permission(client, analysts):
+    _submit(client, 12, free_text="Kind officer")
+    client.force_login(analysts["kent"])
+    page = client.get(RESULTS)
+    assert page.context["free_texts"] is None
+    assert "Kind officer" not in page.content.decode()
+    assert "In their own words" not in page.content.decode()
+
+
+def test_free_text_is_redacted_escaped_and_audited(client, analysts):
+    _submit(client, 11, free_text="Email me at someone@example.org <script>alert(1)</script>")
+    client.force_login(analysts["national"])
+    html = client.get(RESULTS).content.decode()
+    assert "someone@example.org" not in html
+    assert "[e-mail address removed]" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+    entry = AuditEntry.objects.get(user=analysts["national"])
+    assert entry.action == "view results and free text"
+
+
+def test_free_text_hidden_when_few_wrote_or_broken_down(client, analysts):
+    _submit(client, 9, free_text="Only a few of us")
+    _submit(client, 5, free_text=None)
+    client.force_login(analysts["national"])
+    page = client.get(RESULTS)
+    assert page.context["free_texts"] is None
+    assert "Only a few of us" not in page.content.decode()
+    _submit(client, 5, free_text="Only a few of us")
+    assert client.get(RESULTS).context["free_texts"] is not None
+    assert client.get(RESULTS + "?breakdown=age_band").context["free_texts"] is None

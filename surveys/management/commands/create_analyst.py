@@ -15,7 +15,7 @@ FORCE_GROUP = "Force analysts"
 NATIONAL_GROUP = "National analysts"
 PERMISSIONS = {
     FORCE_GROUP: ["view_results"],
-    NATIONAL_GROUP: ["view_results", "view_all_forces"],
+    NATIONAL_GROUP: ["view_results", "view_all_forces", "view_free_text"],
 }
 
 
