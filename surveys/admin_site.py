@@ -27,6 +27,7 @@ from surveys.results import (
     free_texts,
     periods,
     results,
+    trends,
 )
 
 REPORTED_CHOICES = {"yes": True, "no": False}
@@ -60,6 +61,7 @@ class SoteriaAdminSite(admin.AdminSite):
         action = "view results and free text" if texts is not None else "view results"
         _audit(request, action, filters, outcome)
         context = {
+            "trends": [] if outcome.suppressed else trends(filters, settings.DISCLOSURE_THRESHOLD),
             "free_texts": texts,
             "may_read_free_text": may_read,
             **self.each_context(request),

@@ -247,3 +247,63 @@ def free_texts(filters, threshold):
     if len(texts) < threshold:
         return None
     return [redact(text) for text in texts]
+
+
+# Headline measures: the share giving the positive answers, month by month.
+HEADLINES = {
+    "dignity_respect": ("always", "often"),
+    "believed": ("always", "often"),
+    "kept_informed": ("always", "often"),
+    "good_job": ("strongly_agree", "agree"),
+}
+
+
+@dataclass(frozen=True)
+class Trend:
+    question: object
+    points: tuple  # (month, percent or None when that month cannot be shown)
+
+    @property
+    def shown(self):
+        return [(month, percent) for month, percent in self.points if percent is not None]
+
+    @property
+    def polyline(self):
+        """SVG points on a 0-100 by 0-100 grid, oldest month on the left."""
+        if len(self.points) < 2:
+            return ""
+        step = 100 / (len(self.points) - 1)
+        return " ".join(
+            f"{i * step:.1f},{100 - percent:.1f}"
+            for i, (_month, percent) in enumerate(self.points)
+            if percent is not None
+        )
+
+
+def trends(filters, threshold):
+    """Each headline measure per month of the period, from protected monthly tables: a
+    month whose base is too small, or whose positive answers are hidden, is a gap."""
+    rows = (
+        filters.tallies()
+        .filter(question__in=HEADLINES)
+        .values("month", "question", "choice")
+        .annotate(n=Sum("responses"))
+    )
+    counts = {(r["month"], r["question"], r["choice"]): r["n"] for r in rows}
+    months = sorted({month for month, _q, _c in counts})
+    result = []
+    for key, positive in HEADLINES.items():
+        question = QUESTIONNAIRE.questions[key]
+        points = []
+        for month in months:
+            distribution = {c.key: counts.get((month, key, c.key), 0) for c in question.choices}
+            table = disclosure.protect(distribution, counts.get((month, key, ""), 0), threshold)
+            cells = {cell.key: cell for cell in table.cells}
+            if table.suppressed or any(cells[k].hidden for k in positive):
+                points.append((month, None))
+            else:
+                points.append(
+                    (month, round(100 * sum(cells[k].count for k in positive) / table.base))
+                )
+        result.append(Trend(question, tuple(points)))
+    return result if len(months) >= 2 else []

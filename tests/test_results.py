@@ -164,9 +164,9 @@ def test_query_count_does_not_grow_with_responses(client, analysts, django_asser
     call_command("seed_responses", count=50, seed=1)
     client.get(RESULTS)  # warm the session and user caches
     # Session, user, two permission look-ups, months, forces, the one results query,
-    # free text, the audit entry, the session save and their transaction: none per
-    # question or response.
-    with django_assert_num_queries(12) as small:
+    # trends, free text, the audit entry, the session save and their transaction: none
+    # per question or response.
+    with django_assert_num_queries(13) as small:
         client.get(RESULTS)
     call_command("seed_responses", count=1000, seed=2)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -230,7 +230,7 @@ def test_breakdown_query_count_does_not_grow(client, analysts, django_assert_num
     client.force_login(analysts["national"])
     call_command("seed_responses", count=50, seed=1)
     client.get(RESULTS + "?breakdown=age_band")
-    with django_assert_num_queries(12) as small:  # the breakdown replaces free text
+    with django_assert_num_queries(13) as small:  # the breakdown replaces free text
         client.get(RESULTS + "?breakdown=age_band")
     call_command("seed_responses", count=1000, seed=2)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -268,3 +268,29 @@ def test_free_text_hidden_when_few_wrote_or_broken_down(client, analysts):
     _submit(client, 5, free_text="Only a few of us")
     assert client.get(RESULTS).context["free_texts"] is not None
     assert client.get(RESULTS + "?breakdown=age_band").context["free_texts"] is None
+
+
+def test_headline_trends_come_from_protected_monthly_figures(client, analysts):
+    call_command("seed_responses", count=2400, force="kent", seed=9)
+    client.force_login(analysts["kent"])
+    trends = client.get(RESULTS).context["trends"]
+    assert [t.question.key for t in trends] == [
+        "dignity_respect", "believed", "kept_informed", "good_job",
+    ]  # fmt: skip
+    believed = trends[1]
+    assert len(believed.points) == 24
+    month, percent = believed.shown[0]
+    tallies = AnswerTally.objects.filter(force="kent", month=month, question="believed")
+    answered = tallies.get(choice="").responses
+    positive = sum(
+        round_count(t.responses) for t in tallies.filter(choice__in=["always", "often"])
+    )
+    assert percent == round(100 * positive / round_count(answered))
+    assert believed.polyline.count(",") == len(believed.shown)
+
+
+def test_months_with_too_few_answers_are_gaps(client, analysts):
+    call_command("seed_responses", count=300, force="kent", seed=9)  # ~12 a month
+    client.force_login(analysts["kent"])
+    trends = client.get(RESULTS).context["trends"]
+    assert any(percent is None for t in trends for _month, percent in t.points)
