@@ -7,6 +7,9 @@ class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Survey responses")
 
+    def ready(self):
+        from surveys import signals  # noqa: F401 (connects the receivers)
+
 
 class SoteriaAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the site that adds the results pages."""

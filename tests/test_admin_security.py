@@ -21,7 +21,9 @@ def _sign_in(client, password):
     )
 
 
-def test_five_failures_lock_the_account_from_that_address_with_a_clear_page(client, analyst):
+def test_five_failures_lock_the_account_from_that_address_with_a_clear_page(
+    client, analyst, caplog
+):
     for _ in range(4):
         assert _sign_in(client, "wrong").status_code == 200
     locked = _sign_in(client, "wrong")
@@ -29,12 +31,14 @@ def test_five_failures_lock_the_account_from_that_address_with_a_clear_page(clie
     assert "Too many failed sign-in attempts" in locked.content.decode()
     # Even the right password is refused while locked.
     assert _sign_in(client, "the-right-password-42").status_code == 429
+    assert "Staff account locked out: analyst from 192.0.2.10" in caplog.text
 
 
-def test_right_password_signs_in_and_resets_the_count(client, analyst):
+def test_right_password_signs_in_and_resets_the_count(client, analyst, caplog):
     for _ in range(3):
         _sign_in(client, "wrong")
     assert _sign_in(client, "the-right-password-42").status_code == 302
+    assert "Staff sign-in: analyst from 192.0.2.10" in caplog.text
     client.logout()
     for _ in range(4):
         assert _sign_in(client, "wrong").status_code == 200

@@ -1,0 +1,20 @@
+"""Security events for staff accounts, logged for operators. Only the admin reaches
+these: respondents never sign in, so no respondent address is ever logged here."""
+
+import logging
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+logger = logging.getLogger("surveys.security")
+
+
+@receiver(user_logged_in)
+def _signed_in(sender, request, user, **kwargs):
+    logger.info("Staff sign-in: %s from %s", user.get_username(), request.META.get("REMOTE_ADDR"))
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    logger.warning("Staff account locked out: %s from %s", username, ip_address)
