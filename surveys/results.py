@@ -20,6 +20,22 @@ from surveys.models import Answer, AnswerTally
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, Kind
 from surveys.redaction import redact
 
+# Ordinal scales shown as diverging bars: (negative answers from the middle outwards,
+# neutral answers, positive answers from the middle outwards), found by their keys.
+DIVERGING_SCALES = {
+    frozenset(["always", "often", "sometimes", "rarely", "never", "not_applicable"]): (
+        ("rarely", "never"),
+        ("sometimes",),
+        ("often", "always"),
+    ),
+    frozenset(
+        ["strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "dont_know"]
+    ): (("disagree", "strongly_disagree"), ("neither",), ("agree", "strongly_agree")),
+}
+NEGATIVE_COLOURS = ("#e5a59a", "#b6321c")
+POSITIVE_COLOURS = ("#8fbcd1", "#205a7a")
+NEUTRAL_COLOUR = "#c8c8c8"
+
 BY_FORCE = "force"
 # Breakdowns by an "about you" question: equality monitoring.
 BY_QUESTION = [q.key for s in QUESTIONNAIRE.sections if s.key == "about_you" for q in s.questions]
@@ -110,6 +126,33 @@ class QuestionResult:
     def answers(self):
         """(label, cell) pairs of the overall table, in the questionnaire's order."""
         return [(self.labels[cell.key], cell) for cell in self.table.cells]
+
+    @property
+    def diverging(self):
+        """For agreement and frequency scales: SVG segments (x, width, colour) of a bar
+        diverging from the middle, negative answers to the left, positive to the right,
+        the neutral one across the middle. None when a needed cell is hidden."""
+        scale = DIVERGING_SCALES.get(frozenset(self.labels))
+        if scale is None or self.table is None or self.table.suppressed:
+            return None
+        cells = {cell.key: cell for cell in self.table.cells}
+        negative, neutral, positive = scale
+        if any(cells[key].hidden for key in (*negative, *positive, *neutral)):
+            return None
+        half = {key: cells[key].percent / 2 for key in cells}
+        middle = sum(half[key] for key in neutral) / 2
+        segments, x = [], 50 - middle
+        for key, colour in zip(negative, NEGATIVE_COLOURS, strict=False):
+            x -= half[key]
+            segments.append((x, half[key], colour))
+        x = 50 - middle
+        for key in neutral:
+            segments.append((x, half[key], NEUTRAL_COLOUR))
+            x += half[key]
+        for key, colour in zip(positive, POSITIVE_COLOURS, strict=False):
+            segments.append((x, half[key], colour))
+            x += half[key]
+        return segments
 
 
 @dataclass(frozen=True)

@@ -294,3 +294,18 @@ def test_months_with_too_few_answers_are_gaps(client, analysts):
     client.force_login(analysts["kent"])
     trends = client.get(RESULTS).context["trends"]
     assert any(percent is None for t in trends for _month, percent in t.points)
+
+
+def test_frequency_scales_get_a_diverging_bar(client, analysts):
+    _submit(client, 20, believed="always")
+    _submit(client, 10, believed="never")
+    _submit(client, 10, believed="sometimes")
+    client.force_login(analysts["kent"])
+    outcome = client.get(RESULTS).context["results"]
+    segments = _table(outcome, "believed").diverging
+    # 40 answered: sometimes 25% centred on 50 (half a unit per percent), never 25% to
+    # its left, always 50% to its right.
+    assert (43.75, 12.5, "#c8c8c8") in segments  # sometimes
+    assert (31.25, 12.5, "#b6321c") in segments  # never, outermost left
+    assert (56.25, 25.0, "#205a7a") in segments  # always, outermost right
+    assert _table(outcome, "case_status").diverging is None  # not a scale
