@@ -18,12 +18,13 @@ TEST_ENV := DJANGO_DEBUG=false \
 	DJANGO_SECURE_SSL_REDIRECT=false \
 	QUICK_EXIT_URL=http://127.0.0.1:8765/weather
 
-.PHONY: help run test bench lint format assets chromium db-stop clean
+.PHONY: help run test bench bench-results lint format assets chromium db-stop clean
 
 help:
 	@echo "make run      serve the survey on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
 	@echo "make test     lint, migration check, and every test (unit, PostgreSQL, browser)"
 	@echo "make bench    measure respondent pages in Chromium (weight, quick exit timing)"
+	@echo "make bench-results  time the results page's queries on the seeded dev database"
 	@echo "make format   format the code with ruff"
 	@echo "make assets   rebuild static/css/app.css from GOV.UK Frontend (needs Node and npm)"
 	@echo "make db-stop  stop the project-local PostgreSQL cluster, if one was started"
@@ -55,6 +56,11 @@ test: $(VENV)/.installed chromium
 bench: $(VENV)/.installed chromium
 	@url=$$($(PY) scripts/database.py url); \
 	DATABASE_URL="$$url" $(PY) benchmarks/respondent_pages.py $(BENCH_ARGS)
+
+# Needs seeded data: manage.py seed_responses --count 1000000 (about 8 minutes here).
+bench-results: $(VENV)/.installed
+	@url=$$($(PY) scripts/database.py url); \
+	DATABASE_URL="$$url" $(PY) benchmarks/results_query.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
