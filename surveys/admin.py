@@ -1,6 +1,6 @@
 """The analysts' home. Everything here is read-only: responses are evidence, not records
 to edit. Individual responses are visible only with the view_response permission, which
-force analysts do not have."""
+force and national analysts do not have, and every look at them is audited."""
 
 from django.contrib import admin
 from django.utils.formats import date_format
@@ -38,6 +38,23 @@ class ResponseAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
     show_full_result_count = False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            filters = {key: request.GET.getlist(key) for key in request.GET}
+            AuditEntry.objects.create(
+                user=request.user, action="browse responses", filters=filters
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            AuditEntry.objects.create(
+                user=request.user, action="view a response", filters={"response": object_id}
+            )
+        return response
 
     @admin.display(description=_("response"))
     def short_id(self, obj):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from surveys.models import Response
+from surveys.models import AuditEntry, Response
 from tests.survey_data import submission
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +48,13 @@ def test_staff_without_permission_cannot_see_responses(client, django_user_model
     client.force_login(user)
     url = reverse("admin:surveys_response_change", args=[stored.pk])
     assert client.get(url).status_code == 403
+
+
+def test_every_look_at_individual_responses_is_audited(admin_client, admin_user, stored):
+    admin_client.get(reverse("admin:surveys_response_changelist") + "?reported__exact=1")
+    admin_client.get(reverse("admin:surveys_response_change", args=[stored.pk]))
+    entries = AuditEntry.objects.filter(user=admin_user).order_by("at")
+    assert [(e.action, e.filters) for e in entries] == [
+        ("browse responses", {"reported__exact": ["1"]}),
+        ("view a response", {"response": str(stored.pk)}),
+    ]
