@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count
 
 from surveys.models import Answer, Response
@@ -48,3 +49,13 @@ def test_seed_for_one_force():
 def test_seed_rejects_an_unknown_force():
     with pytest.raises(CommandError, match="Unknown force"):
         call_command("seed_responses", count=1, force="atlantis")
+
+
+def test_seeding_is_not_cut_short_by_the_statement_timeout():
+    # The web's 30-second limit would cancel a large COPY; seeding lifts it (SET LOCAL,
+    # for its own transaction). A 1 ms limit proves the lifting: without it the COPY
+    # is cancelled at once.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 1")
+        call_command("seed_responses", count=3000, seed=2)
+    assert Response.objects.count() == 3000
