@@ -259,7 +259,10 @@ class AuditEntry(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Staff activity, not respondent data: an exact time is what an audit needs.
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    # Empty for what the system did on its own, such as purging old responses.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
     action = models.CharField(max_length=40)
     filters = models.JSONField(default=dict)
     base = models.PositiveIntegerField(null=True, blank=True)

@@ -1,0 +1,52 @@
+"""Delete responses past their retention period, with their answers and counts."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from surveys.models import AuditEntry
+from surveys.tokens import MAX_AGE
+
+
+def _months_before(month, count):
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete responses submitted more than N whole months before the current month, "
+        "their answers and their tallies, and record how many in the audit log."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--older-than-months", type=int, required=True)
+
+    def handle(self, *args, older_than_months, **options):
+        if older_than_months < 1:
+            raise CommandError("--older-than-months must be at least 1.")
+        this_month = date.today().replace(day=1)
+        cutoff = _months_before(this_month, older_than_months)
+        # Receipts only stop double submissions; tokens expire, so old ones can go.
+        receipts_cutoff = _months_before(this_month, MAX_AGE.days // 28 + 1)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")  # may be millions of rows
+            cursor.execute(
+                "DELETE FROM surveys_answer WHERE response_id IN "
+                "(SELECT id FROM surveys_response WHERE submitted_month < %s)",
+                [cutoff],
+            )
+            cursor.execute("DELETE FROM surveys_response WHERE submitted_month < %s", [cutoff])
+            deleted = cursor.rowcount
+            # Tallies are per whole month, so the purged months' rows go whole.
+            cursor.execute("DELETE FROM surveys_answertally WHERE month < %s", [cutoff])
+            cursor.execute(
+                "DELETE FROM surveys_submissionreceipt WHERE month < %s", [receipts_cutoff]
+            )
+            AuditEntry.objects.create(
+                action="purge responses",
+                filters={"older_than_months": older_than_months, "before": cutoff.isoformat()},
+                base=deleted,
+            )
+        self.stdout.write(f"Deleted {deleted} responses submitted before {cutoff:%B %Y}.")

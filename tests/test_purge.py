@@ -1,0 +1,44 @@
+"""purge_responses: old responses go, with their answers and counts; only the number is
+recorded."""
+
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from surveys.management.commands.purge_responses import _months_before
+from surveys.models import Answer, AuditEntry, Response, SubmissionReceipt
+from tests.test_tallies import _recount, _tallies
+
+pytestmark = pytest.mark.django_db
+
+
+def test_months_before_counts_whole_months_across_years():
+    assert _months_before(date(2026, 3, 1), 3) == date(2025, 12, 1)
+    assert _months_before(date(2026, 11, 1), 12) == date(2025, 11, 1)
+
+
+def test_old_responses_answers_and_tallies_go_and_the_count_is_audited():
+    call_command("seed_responses", count=600, seed=3)
+    cutoff = _months_before(date.today().replace(day=1), 12)
+    old = Response.objects.filter(submitted_month__lt=cutoff).count()
+    assert 0 < old < 600
+    SubmissionReceipt.objects.create(nonce="old", month=date(2020, 1, 1))
+    SubmissionReceipt.objects.create(nonce="new", month=date.today().replace(day=1))
+
+    call_command("purge_responses", older_than_months=12)
+
+    assert Response.objects.count() == 600 - old
+    assert not Response.objects.filter(submitted_month__lt=cutoff).exists()
+    assert not Answer.objects.filter(response__submitted_month__lt=cutoff).exists()
+    assert _tallies() == _recount()
+    assert list(SubmissionReceipt.objects.values_list("nonce", flat=True)) == ["new"]
+    entry = AuditEntry.objects.get(action="purge responses")
+    assert entry.base == old
+    assert entry.user is None
+    assert entry.filters == {"older_than_months": 12, "before": cutoff.isoformat()}
+
+
+def test_purge_needs_a_sensible_period():
+    with pytest.raises(CommandError):
+        call_command("purge_responses", older_than_months=0)
