@@ -310,17 +310,31 @@ class Trend:
     def shown(self):
         return [(month, percent) for month, percent in self.points if percent is not None]
 
-    @property
-    def polyline(self):
-        """SVG points on a 0-100 by 0-100 grid, oldest month on the left."""
-        if len(self.points) < 2:
-            return ""
-        step = 100 / (len(self.points) - 1)
-        return " ".join(
-            f"{i * step:.1f},{100 - percent:.1f}"
+    def _xy(self):
+        """(x, y) on a 0-100 grid per point, oldest month on the left; None for gaps."""
+        step = 100 / max(len(self.points) - 1, 1)
+        return [
+            None if percent is None else (f"{i * step:.1f}", f"{100 - percent:.1f}")
             for i, (_month, percent) in enumerate(self.points)
-            if percent is not None
-        )
+        ]
+
+    @property
+    def lines(self):
+        """SVG polyline points for each run of consecutive months that can be shown: a
+        gap month breaks the line rather than being bridged."""
+        runs, run = [], []
+        for xy in [*self._xy(), None]:
+            if xy is None:
+                if run:
+                    runs.append(" ".join(f"{x},{y}" for x, y in run))
+                run = []
+            else:
+                run.append(xy)
+        return runs
+
+    @property
+    def dots(self):
+        return [xy for xy in self._xy() if xy is not None]
 
 
 def trends(filters, threshold):

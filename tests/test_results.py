@@ -286,7 +286,8 @@ def test_headline_trends_come_from_protected_monthly_figures(client, analysts):
         round_count(t.responses) for t in tallies.filter(choice__in=["always", "often"])
     )
     assert percent == round(100 * positive / round_count(answered))
-    assert believed.polyline.count(",") == len(believed.shown)
+    assert len(believed.dots) == len(believed.shown)
+    assert sum(line.count(",") for line in believed.lines) == len(believed.shown)
 
 
 def test_months_with_too_few_answers_are_gaps(client, analysts):
@@ -294,6 +295,10 @@ def test_months_with_too_few_answers_are_gaps(client, analysts):
     client.force_login(analysts["kent"])
     trends = client.get(RESULTS).context["trends"]
     assert any(percent is None for t in trends for _month, percent in t.points)
+    for trend in trends:
+        # Each gap month breaks the line: no line bridges a hidden month.
+        runs = "".join("x" if p is None else "." for _m, p in trend.points).split("x")
+        assert len(trend.lines) == len([run for run in runs if run])
 
 
 def test_frequency_scales_get_a_diverging_bar(client, analysts):
