@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from surveys import disclosure
+from surveys import disclosure, months
 from surveys.forces import FORCES
 from surveys.models import Answer, AnswerTally
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, Kind
@@ -43,10 +43,6 @@ BY_QUESTION = [q.key for s in QUESTIONNAIRE.sections if s.key == "about_you" for
 ALL_TIME = "all"
 
 
-def _month_after(month):
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
 @dataclass(frozen=True)
 class Period:
     key: str  # "all", "2026-11" or "2026-Q4"
@@ -67,20 +63,20 @@ class Period:
                 if not 1 <= quarter <= 4:
                     return None
                 start = date(year, 3 * quarter - 2, 1)
-                end = _month_after(_month_after(_month_after(start)))
+                end = months.shift(start, 3)
                 return cls(key, f"{year} Q{quarter}", start, end)
             start = date(year, int(part), 1)
         except ValueError:
             return None
-        return cls(key, date_format(start, "F Y"), start, _month_after(start))
+        return cls(key, date_format(start, "F Y"), start, months.shift(start, 1))
 
 
-def periods(months):
+def periods(available):
     """Every period that the given months (first days) fall in, newest first."""
     choices = [Period.parse(ALL_TIME)]
-    quarters = sorted({(m.year, (m.month - 1) // 3 + 1) for m in months}, reverse=True)
+    quarters = sorted({(m.year, (m.month - 1) // 3 + 1) for m in available}, reverse=True)
     choices += [Period.parse(f"{year}-Q{quarter}") for year, quarter in quarters]
-    choices += [Period.parse(f"{m.year}-{m.month:02d}") for m in sorted(months, reverse=True)]
+    choices += [Period.parse(f"{m.year}-{m.month:02d}") for m in sorted(available, reverse=True)]
     return choices
 
 
@@ -347,12 +343,12 @@ def trends(filters, threshold):
         .annotate(n=Sum("responses"))
     )
     counts = {(r["month"], r["question"], r["choice"]): r["n"] for r in rows}
-    months = sorted({month for month, _q, _c in counts})
+    in_period = sorted({month for month, _q, _c in counts})
     result = []
     for key, positive in HEADLINES.items():
         question = QUESTIONNAIRE.questions[key]
         points = []
-        for month in months:
+        for month in in_period:
             distribution = {c.key: counts.get((month, key, c.key), 0) for c in question.choices}
             table = disclosure.protect(distribution, counts.get((month, key, ""), 0), threshold)
             cells = {cell.key: cell for cell in table.cells}
@@ -363,4 +359,4 @@ def trends(filters, threshold):
                     (month, round(100 * sum(cells[k].count for k in positive) / table.base))
                 )
         result.append(Trend(question, tuple(points)))
-    return result if len(months) >= 2 else []
+    return result if len(in_period) >= 2 else []

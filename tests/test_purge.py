@@ -6,21 +6,22 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from surveys.management.commands.purge_responses import _months_before
 from surveys.models import Answer, AuditEntry, Response, SubmissionReceipt
+from surveys.months import shift
 from tests.test_tallies import _recount, _tallies
 
 pytestmark = pytest.mark.django_db
 
 
-def test_months_before_counts_whole_months_across_years():
-    assert _months_before(date(2026, 3, 1), 3) == date(2025, 12, 1)
-    assert _months_before(date(2026, 11, 1), 12) == date(2025, 11, 1)
+def test_months_shift_across_years():
+    assert shift(date(2026, 3, 1), -3) == date(2025, 12, 1)
+    assert shift(date(2026, 11, 1), -12) == date(2025, 11, 1)
+    assert shift(date(2026, 11, 1), 3) == date(2027, 2, 1)
 
 
 def test_old_responses_answers_and_tallies_go_and_the_count_is_audited():
     call_command("seed_responses", count=600, seed=3)
-    cutoff = _months_before(date.today().replace(day=1), 12)
+    cutoff = shift(date.today().replace(day=1), -12)
     old = Response.objects.filter(submitted_month__lt=cutoff).count()
     assert 0 < old < 600
     SubmissionReceipt.objects.create(nonce="old", month=date(2020, 1, 1))

@@ -5,13 +5,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from surveys import months
 from surveys.models import AuditEntry
 from surveys.tokens import MAX_AGE
-
-
-def _months_before(month, count):
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 class Command(BaseCommand):
@@ -27,9 +23,9 @@ class Command(BaseCommand):
         if older_than_months < 1:
             raise CommandError("--older-than-months must be at least 1.")
         this_month = date.today().replace(day=1)
-        cutoff = _months_before(this_month, older_than_months)
+        cutoff = months.shift(this_month, -older_than_months)
         # Receipts only stop double submissions; tokens expire, so old ones can go.
-        receipts_cutoff = _months_before(this_month, MAX_AGE.days // 28 + 1)
+        receipts_cutoff = months.shift(this_month, -(MAX_AGE.days // 28 + 1))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL statement_timeout = 0")  # may be millions of rows
             cursor.execute(

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from surveys.forces import FORCE_SLUGS, FORCES
 from surveys.models import AnswerTally
+from surveys.months import shift
 from surveys.questionnaire import (
     NOT_REPORTED,
     QUESTIONNAIRE,
@@ -52,15 +53,6 @@ FREE_TEXT = [
 ]
 
 
-def _months(today, count):
-    year, month = today.year, today.month
-    months = []
-    for _ in range(count):
-        months.append(date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months
-
-
 def _rows(answers):
     """(question, choice, text) rows of one generated response, as Answer stores them."""
     for key, value in answers.items():
@@ -89,7 +81,8 @@ class Command(BaseCommand):
         forces = [force] if force else [slug for slug, _name in FORCES]
         weights = [FORCE_WEIGHTS.get(slug, 1) for slug in forces]
         quality = {slug: rng.gauss(0, 0.6) for slug in forces}
-        months = _months(date.today(), MONTHS_BACK)
+        this_month = date.today().replace(day=1)
+        months = [shift(this_month, -back) for back in range(MONTHS_BACK)]
         with transaction.atomic(), connection.cursor() as cursor:
             # A bulk load legitimately outlasts the web's 30-second statement timeout.
             cursor.execute("SET LOCAL statement_timeout = 0")

@@ -1,0 +1,10 @@
+"""Month arithmetic: responses carry only the month they were submitted in (its first
+day), so periods, retention and synthetic data all count in whole months."""
+
+from datetime import date
+
+
+def shift(month, count):
+    """The first day of the month ``count`` months after ``month`` (before, if negative)."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
