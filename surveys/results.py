@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys import disclosure, months
 from surveys.forces import FORCES
-from surveys.models import Answer, AnswerTally
+from surveys.models import Answer, AnswerTally, Response
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, Kind
 from surveys.redaction import redact
 
@@ -99,6 +99,19 @@ class Filters:
         """These filters as a query string, for links (the CSV of what is on screen)."""
         reported = {True: "yes", False: "no"}.get(self.reported, "")
         return urlencode({**self.as_dict(), "force": self.force or "", "reported": reported})
+
+    def responses(self):
+        """The responses these filters select (for what the tallies cannot answer)."""
+        responses = Response.objects.order_by()
+        if self.force:
+            responses = responses.filter(force=self.force)
+        if self.period.start:
+            responses = responses.filter(
+                submitted_month__gte=self.period.start, submitted_month__lt=self.period.end
+            )
+        if self.reported is not None:
+            responses = responses.filter(reported=self.reported)
+        return responses
 
     def tallies(self):
         tallies = AnswerTally.objects.all()
@@ -234,29 +247,19 @@ def _counts_by_force(filters):
 # second grouping set counts, per group, the responses that answered each question.
 _CROSS_TAB = """
     SELECT g.choice, a.question, a.choice, GROUPING(a.choice), count(DISTINCT a.response_id)
-    FROM surveys_answer g
-    JOIN surveys_response r ON r.id = g.response_id
+    FROM ({responses}) r
+    JOIN surveys_answer g ON g.response_id = r.id
     JOIN surveys_answer a ON a.response_id = g.response_id
-    WHERE g.question = %s {where}
+    WHERE g.question = %s
     GROUP BY GROUPING SETS ((g.choice, a.question, a.choice), (g.choice, a.question))
 """
 
 
 def _counts_by_answer(filters, question):
-    where, params = [], [question]
-    if filters.force:
-        where.append("r.force_id = %s")
-        params.append(filters.force)
-    if filters.period.start:
-        where.append("r.submitted_month >= %s AND r.submitted_month < %s")
-        params += [filters.period.start, filters.period.end]
-    if filters.reported is not None:
-        where.append("r.reported = %s")
-        params.append(filters.reported)
-    sql = _CROSS_TAB.format(where="".join(f" AND {clause}" for clause in where))
+    responses, params = filters.responses().values("id").query.sql_with_params()
     counts = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_CROSS_TAB.format(responses=responses), [*params, question])
         for group, asked, chosen, question_total, n in cursor.fetchall():
             if question_total:
                 counts[(group, asked, "")] = n
@@ -272,16 +275,8 @@ def free_texts(filters, threshold):
     """Redacted free-text answers under the filters (at most FREE_TEXT_LIMIT, in no
     meaningful order: the response ids are random), or None when fewer than the
     threshold exist, which could point to particular people."""
-    answers = Answer.objects.filter(question="free_text").exclude(text="")
-    if filters.force:
-        answers = answers.filter(response__force=filters.force)
-    if filters.period.start:
-        answers = answers.filter(
-            response__submitted_month__gte=filters.period.start,
-            response__submitted_month__lt=filters.period.end,
-        )
-    if filters.reported is not None:
-        answers = answers.filter(response__reported=filters.reported)
+    answers = Answer.objects.filter(question="free_text", response__in=filters.responses())
+    answers = answers.exclude(text="")
     texts = list(answers.order_by("response_id").values_list("text", flat=True)[:FREE_TEXT_LIMIT])
     if len(texts) < threshold:
         return None
