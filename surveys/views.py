@@ -90,9 +90,9 @@ def _carried(data):
     return pairs
 
 
-def _eligibility_page(request, form, status=200):
+def _eligibility_page(request, form):
     context = {"form": form, "carried": _carried(request.POST)}
-    return render(request, "surveys/eligibility.html", context, status=status)
+    return render(request, "surveys/eligibility.html", context)
 
 
 def _check_eligibility(request):
