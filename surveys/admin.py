@@ -2,11 +2,17 @@
 to edit. Individual responses are visible only with the view_response permission, which
 force and national analysts do not have, and every look at them is audited."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from surveys import second_factor
 from surveys.models import Analyst, AuditEntry, Response
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 
@@ -108,3 +114,47 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class AnalystAdmin(admin.ModelAdmin):
     list_display = ["user", "force"]
     list_select_related = ["user", "force"]
+
+
+# Authenticators are managed through the staff accounts below, never shown: a device's
+# page would reveal its secret key.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin):
+    """Django's user admin, plus the second factor: whether it is set up, and a reset
+    for a national administrator when someone loses their phone."""
+
+    list_display = [*UserAdmin.list_display, "second_factor"]
+    actions = ["reset_second_factor"]
+
+    def get_queryset(self, request):
+        devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_second_factor=Exists(devices))
+
+    @admin.display(description=_("second factor"), boolean=True, ordering="has_second_factor")
+    def second_factor(self, obj):
+        return obj.has_second_factor
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.has_perm("surveys.reset_second_factor")
+
+    @admin.action(
+        description=_("Reset second factor (they set it up again at next sign-in)"),
+        permissions=["reset_second_factor"],
+    )
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor.reset(user, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Reset the second factor of %(count)d account.",
+                "Reset the second factor of %(count)d accounts.",
+                len(queryset),
+            )
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )

@@ -1,10 +1,13 @@
-"""The admin site, with the analysts' results pages added to it.
+"""The admin site, with the analysts' results pages and the second factor added to it.
 
-admin_view() only checks is_staff: every page here checks its own permission, and a
-force analyst's force is fixed whatever the query string says.
+Nobody gets in without a password and a code from their authenticator app
+(surveys/second_factor.py). admin_view() then only checks is_staff: every page here
+checks its own permission, and a force analyst's force is fixed whatever the query
+string says.
 """
 
 import csv
+from functools import partial
 
 from django.conf import settings
 from django.contrib import admin
@@ -14,7 +17,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
+from surveys import second_factor
 from surveys.forces import FORCE_SLUGS
 from surveys.models import AnswerTally, AuditEntry, Force
 from surveys.questionnaire import QUESTIONNAIRE
@@ -40,10 +45,25 @@ class SoteriaAdminSite(admin.AdminSite):
 
     def get_urls(self):
         return [
+            path(
+                "second-factor/",
+                never_cache(partial(second_factor.verify_view, self)),
+                name="second_factor",
+            ),
             path("results/", self.admin_view(self.results_view), name="results"),
             path("results.csv", self.admin_view(self.results_csv), name="results_csv"),
             *super().get_urls(),
         ]
+
+    def has_permission(self, request):
+        return super().has_permission(request) and second_factor.is_verified(request.user)
+
+    def login(self, request, extra_context=None):
+        """The password, as Django's admin asks for it; then the second factor."""
+        response = super().login(request, extra_context)
+        if second_factor.awaiting_second_factor(request.user):
+            return second_factor.redirect_to_second_factor(request)
+        return response
 
     def each_context(self, request):
         context = super().each_context(request)

@@ -87,6 +87,7 @@ class Response(models.Model):
             ("view_results", _("Can view disclosure-controlled results")),
             ("view_all_forces", _("Can view results for every force")),
             ("view_free_text", _("Can read free-text answers (redacted)")),
+            ("export_responses", _("Can export individual responses (research)")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -247,6 +248,11 @@ class Analyst(models.Model):
         blank=True,
         help_text=_("Empty for a national analyst, who sees every force."),
     )
+
+    class Meta:
+        permissions = [
+            ("reset_second_factor", _("Can reset a staff member's second factor")),
+        ]
 
     def __str__(self):
         return f"{self.user} ({self.force or _('national')})"

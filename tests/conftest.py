@@ -9,6 +9,7 @@ from django.conf import settings
 from surveys import tokens
 from surveys.forces import load_forces
 from surveys.models import Force
+from tests.staff import sign_in
 
 # The live server runs in a thread while Playwright's sync API runs an event loop in
 # this one; Django refuses ORM calls from a thread with a running loop unless told.
@@ -47,3 +48,10 @@ def reference_data(transactional_db):
     """For tests that commit (live server, real faults): the database is emptied after
     each, reference data included, so put the forces back as the migration does."""
     load_forces(Force)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the second factor as every staff user must be."""
+    sign_in(client, admin_user)
+    return client

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from surveys.models import AuditEntry, Response
+from tests.staff import sign_in
 from tests.survey_data import submission
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_response_list_shows_no_answer_text(admin_client, stored):
 
 def test_staff_without_permission_cannot_see_responses(client, django_user_model, stored):
     user = django_user_model.objects.create_user("analyst", password="x" * 16, is_staff=True)
-    client.force_login(user)
+    sign_in(client, user)
     url = reverse("admin:surveys_response_change", args=[stored.pk])
     assert client.get(url).status_code == 403
 

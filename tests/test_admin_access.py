@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import URLResolver
 
 from surveys.models import AuditEntry, Response
+from tests.staff import sign_in
 from tests.survey_data import submission
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def kent_analyst(monkeypatch, django_user_model):
 
 
 def test_another_forces_analyst_sees_nothing_of_dorset(client, dorset_data, kent_analyst):
-    client.force_login(kent_analyst)
+    sign_in(client, kent_analyst)
     paths = sorted(set(_admin_paths(dorset_data)))
     assert len(paths) > 40
     for path in paths:

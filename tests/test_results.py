@@ -12,6 +12,7 @@ from surveys import tokens
 from surveys.admin_site import _safe
 from surveys.disclosure import round_count
 from surveys.models import Answer, AnswerTally, AuditEntry, Response
+from tests.staff import sign_in
 from tests.survey_data import submission
 
 RESULTS = reverse("admin:results")
@@ -44,7 +45,7 @@ def _force_base(force):
 
 def test_force_analyst_sees_only_their_force_whatever_the_query(client, analysts):
     call_command("seed_responses", count=800, seed=5)
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     for query in ["", "?force=dorset", "?force=", "?force=../x"]:
         page = client.get(RESULTS + query)
         assert page.status_code == 200
@@ -56,7 +57,7 @@ def test_force_analyst_sees_only_their_force_whatever_the_query(client, analysts
 
 def test_national_analyst_sees_every_force_or_one(client, analysts):
     call_command("seed_responses", count=400, seed=5)
-    client.force_login(analysts["national"])
+    sign_in(client, analysts["national"])
     assert client.get(RESULTS).context["results"].base == 400
     page = client.get(RESULTS + "?force=dorset")
     assert page.context["results"].base == _force_base("dorset")
@@ -65,14 +66,14 @@ def test_national_analyst_sees_every_force_or_one(client, analysts):
 def test_results_need_the_permission(client, django_user_model, analysts):
     assert client.get(RESULTS).status_code == 302  # to the sign-in page
     staff = django_user_model.objects.create_user("staff", password="x" * 20, is_staff=True)
-    client.force_login(staff)
+    sign_in(client, staff)
     assert client.get(RESULTS).status_code == 403
     assert client.get(CSV).status_code == 403
     assert "results-module" not in client.get(reverse("admin:index")).content.decode()
 
 
 def test_force_analyst_cannot_browse_individual_responses(client, analysts):
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     assert client.get(reverse("admin:surveys_response_changelist")).status_code == 403
     assert client.get(reverse("admin:surveys_auditentry_changelist")).status_code == 403
     assert "results-module" in client.get(reverse("admin:index")).content.decode()
@@ -81,7 +82,7 @@ def test_force_analyst_cannot_browse_individual_responses(client, analysts):
 def test_small_cells_are_hidden_with_a_partner_and_counts_rounded(client, analysts):
     _submit(client, 11, believed="always", felt_safe="often")
     _submit(client, 1, believed="never", felt_safe="often")
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     page = client.get(RESULTS)
     outcome = page.context["results"]
     assert outcome.shown_base == 10
@@ -102,7 +103,7 @@ def test_small_cells_are_hidden_with_a_partner_and_counts_rounded(client, analys
 
 def test_below_the_threshold_nothing_is_shown(client, analysts):
     _submit(client, 9)
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     page = client.get(RESULTS)
     assert page.context["results"].suppressed
     assert "no figures can be shown" in page.content.decode()
@@ -113,7 +114,7 @@ def test_below_the_threshold_nothing_is_shown(client, analysts):
 def test_csv_has_exactly_the_figures_on_screen(client, analysts):
     _submit(client, 11, believed="always")
     _submit(client, 1, believed="never")
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     rows = list(csv.reader(io.StringIO(client.get(CSV).content.decode())))
     believed = {r[3]: r[4] for r in rows if len(r) == 6 and r[1] == "believe you?"}
     assert believed["Never"] == believed["Always"] == "fewer than 10"
@@ -129,7 +130,7 @@ def test_csv_cells_cannot_start_a_formula():
 
 def test_every_view_and_export_is_audited_and_the_log_is_append_only(client, analysts):
     _submit(client, 12)
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     client.get(RESULTS + "?period=all&reported=yes")
     client.get(CSV)
     entries = list(AuditEntry.objects.order_by("at"))
@@ -150,7 +151,7 @@ def test_every_view_and_export_is_audited_and_the_log_is_append_only(client, ana
 
 def test_periods_are_whole_months_or_quarters(client, analysts):
     _submit(client, 12)
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     page = client.get(RESULTS + "?period=2026-13")
     assert page.context["filters"].period.key == "all"  # not a period: all time
     keys = [p.key for p in page.context["periods"]]
@@ -160,13 +161,13 @@ def test_periods_are_whole_months_or_quarters(client, analysts):
 
 
 def test_query_count_does_not_grow_with_responses(client, analysts, django_assert_num_queries):
-    client.force_login(analysts["national"])
+    sign_in(client, analysts["national"])
     call_command("seed_responses", count=50, seed=1)
     client.get(RESULTS)  # warm the session and user caches
-    # Session, user, two permission look-ups, months, forces, the one results query,
-    # trends, free text, the audit entry, the session save and their transaction: none
-    # per question or response.
-    with django_assert_num_queries(13) as small:
+    # Session, user, authenticator device, two permission look-ups, months, forces, the
+    # one results query, trends, free text, the audit entry, the session save and their
+    # transaction: none per question or response.
+    with django_assert_num_queries(14) as small:
         client.get(RESULTS)
     call_command("seed_responses", count=1000, seed=2)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -181,7 +182,7 @@ def _table(outcome, question):
 
 def test_breakdown_by_an_about_you_question_counts_each_group(client, analysts):
     call_command("seed_responses", count=1500, force="kent", seed=4)
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     page = client.get(RESULTS + "?breakdown=ethnicity")
     outcome = page.context["results"]
     assert [key for key, _label in outcome.groups][:2] == ["asian", "black"]
@@ -200,7 +201,7 @@ def test_breakdown_by_an_about_you_question_counts_each_group(client, analysts):
 
 def test_force_analyst_cannot_break_down_by_force(client, analysts):
     _submit(client, 12)
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     page = client.get(RESULTS + "?breakdown=force")
     assert page.context["filters"].breakdown == ""
     assert "force" not in dict(page.context["breakdowns"])
@@ -210,7 +211,7 @@ def test_national_breakdown_by_force_suppresses_small_forces(client, analysts):
     _submit(client, 30)  # Kent
     _submit(client, 20, force="essex")
     _submit(client, 3, force="dorset")
-    client.force_login(analysts["national"])
+    sign_in(client, analysts["national"])
     outcome = client.get(RESULTS + "?breakdown=force").context["results"]
     groups = {key: table for key, _label, table in _table(outcome, "believed").groups}
     assert groups["dorset"].suppressed
@@ -227,10 +228,10 @@ def test_national_breakdown_by_force_suppresses_small_forces(client, analysts):
 
 
 def test_breakdown_query_count_does_not_grow(client, analysts, django_assert_num_queries):
-    client.force_login(analysts["national"])
+    sign_in(client, analysts["national"])
     call_command("seed_responses", count=50, seed=1)
     client.get(RESULTS + "?breakdown=age_band")
-    with django_assert_num_queries(13) as small:  # the breakdown replaces free text
+    with django_assert_num_queries(14) as small:  # the breakdown replaces free text
         client.get(RESULTS + "?breakdown=age_band")
     call_command("seed_responses", count=1000, seed=2)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -239,7 +240,7 @@ def test_breakdown_query_count_does_not_grow(client, analysts, django_assert_num
 
 def test_free_text_needs_its_permission(client, analysts):
     _submit(client, 12, free_text="Kind officer")
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     page = client.get(RESULTS)
     assert page.context["free_texts"] is None
     assert "Kind officer" not in page.content.decode()
@@ -248,7 +249,7 @@ def test_free_text_needs_its_permission(client, analysts):
 
 def test_free_text_is_redacted_escaped_and_audited(client, analysts):
     _submit(client, 11, free_text="Email me at someone@example.org <script>alert(1)</script>")
-    client.force_login(analysts["national"])
+    sign_in(client, analysts["national"])
     html = client.get(RESULTS).content.decode()
     assert "someone@example.org" not in html
     assert "[e-mail address removed]" in html
@@ -261,7 +262,7 @@ def test_free_text_is_redacted_escaped_and_audited(client, analysts):
 def test_free_text_hidden_when_few_wrote_or_broken_down(client, analysts):
     _submit(client, 9, free_text="Only a few of us")
     _submit(client, 5, free_text=None)
-    client.force_login(analysts["national"])
+    sign_in(client, analysts["national"])
     page = client.get(RESULTS)
     assert page.context["free_texts"] is None
     assert "Only a few of us" not in page.content.decode()
@@ -272,7 +273,7 @@ def test_free_text_hidden_when_few_wrote_or_broken_down(client, analysts):
 
 def test_headline_trends_come_from_protected_monthly_figures(client, analysts):
     call_command("seed_responses", count=2400, force="kent", seed=9)
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     trends = client.get(RESULTS).context["trends"]
     assert [t.question.key for t in trends] == [
         "dignity_respect", "believed", "kept_informed", "good_job",
@@ -292,7 +293,7 @@ def test_headline_trends_come_from_protected_monthly_figures(client, analysts):
 
 def test_months_with_too_few_answers_are_gaps(client, analysts):
     call_command("seed_responses", count=300, force="kent", seed=9)  # ~12 a month
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     trends = client.get(RESULTS).context["trends"]
     assert any(percent is None for t in trends for _month, percent in t.points)
     for trend in trends:
@@ -305,7 +306,7 @@ def test_frequency_scales_get_a_diverging_bar(client, analysts):
     _submit(client, 20, believed="always")
     _submit(client, 10, believed="never")
     _submit(client, 10, believed="sometimes")
-    client.force_login(analysts["kent"])
+    sign_in(client, analysts["kent"])
     outcome = client.get(RESULTS).context["results"]
     segments = _table(outcome, "believed").diverging
     # 40 answered: sometimes 25% centred on 50 (half a unit per percent), never 25% to

@@ -1,0 +1,196 @@
+"""The second factor: no staff account reaches any admin page with a password alone.
+Codes are computed from the device's key, as an authenticator app would."""
+
+import re
+import time
+from base64 import b32decode
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from surveys.models import AuditEntry
+from tests.staff import sign_in
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-enough-password-9"
+LOGIN = reverse("admin:login")
+SECOND_FACTOR = reverse("admin:second_factor")
+RESULTS = reverse("admin:results")
+
+
+@pytest.fixture
+def kent(monkeypatch, django_user_model):
+    monkeypatch.setenv("ANALYST_PASSWORD", PASSWORD)
+    call_command("create_analyst", "kent-analyst", force="kent")
+    return django_user_model.objects.get(username="kent-analyst")
+
+
+def _code(key, offset=0):
+    """The code an authenticator app shows for a hex key (offset in 30-second steps)."""
+    totp = TOTP(bytes.fromhex(key))
+    totp.time = time.time() + offset * 30
+    return f"{totp.token():06d}"
+
+
+def _password(client, username="kent-analyst", next_url=RESULTS):
+    return client.post(LOGIN, {"username": username, "password": PASSWORD, "next": next_url})
+
+
+def _key_on_page(page):
+    """The key the set-up page shows to type in, back to the hex the device stores."""
+    shown = re.search(r'<code id="totp-key">([A-Z2-7 ]+)</code>', page.content.decode())
+    return b32decode(shown.group(1).replace(" ", "")).hex()
+
+
+def test_password_alone_opens_no_admin_page(client, kent):
+    signed_in = _password(client)
+    assert signed_in.status_code == 302
+    assert signed_in["Location"].startswith(SECOND_FACTOR)
+    for url in [reverse("admin:index"), RESULTS, reverse("admin:results_csv")]:
+        page = client.get(url)
+        assert page.status_code == 302, url
+        assert page["Location"].startswith(LOGIN), url
+    # The sign-in page itself sends them on to the second factor.
+    assert client.get(LOGIN)["Location"].startswith(SECOND_FACTOR)
+
+
+def test_first_sign_in_sets_up_the_authenticator_then_opens_the_page_asked_for(client, kent):
+    _password(client)
+    page = client.get(SECOND_FACTOR + "?next=" + RESULTS)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Set up your authenticator" in html
+    assert '<svg width="' in html  # the QR code, inline: no request leaves the page
+    key = _key_on_page(page)
+    # Reloading shows the same key: the app the user already added keeps working.
+    assert _key_on_page(client.get(SECOND_FACTOR)) == key
+
+    wrong = client.post(SECOND_FACTOR, {"code": "000000", "next": RESULTS})
+    assert wrong.status_code == 200
+    assert "That code is not right" in wrong.content.decode()
+    assert not TOTPDevice.objects.get(user=kent).confirmed
+
+    time.sleep(1.1)  # one failure: the next try is allowed after a second
+    done = client.post(SECOND_FACTOR, {"code": _code(key), "next": RESULTS})
+    assert done.status_code == 302
+    assert done["Location"] == RESULTS
+    assert client.get(RESULTS).status_code == 200
+    assert TOTPDevice.objects.get(user=kent).confirmed
+    assert AuditEntry.objects.filter(user=kent, action="set up second factor").count() == 1
+
+
+def test_later_sign_ins_ask_for_a_code_and_never_show_the_key_again(client, kent):
+    device = TOTPDevice.objects.create(user=kent, name="Authenticator app", confirmed=True)
+    _password(client)
+    page = client.get(SECOND_FACTOR)
+    assert "Enter your code" in page.content.decode()
+    assert "totp-key" not in page.content.decode()
+    assert '<svg width="' not in page.content.decode()
+    done = client.post(SECOND_FACTOR, {"code": _code(device.key), "next": RESULTS})
+    assert done["Location"] == RESULTS
+    assert client.get(RESULTS).status_code == 200
+
+
+def test_a_used_code_cannot_be_used_again(client, kent):
+    device = TOTPDevice.objects.create(user=kent, name="Authenticator app", confirmed=True)
+    code = _code(device.key)
+    _password(client)
+    assert client.post(SECOND_FACTOR, {"code": code})["Location"] == reverse("admin:index")
+    client.logout()
+    _password(client)
+    replay = client.post(SECOND_FACTOR, {"code": code})
+    assert replay.status_code == 200
+    assert client.get(RESULTS).status_code == 302
+
+
+def test_guessing_is_throttled_even_with_the_right_code(client, kent):
+    device = TOTPDevice.objects.create(user=kent, name="Authenticator app", confirmed=True)
+    _password(client)
+    client.post(SECOND_FACTOR, {"code": "123456"})
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    # After ten wrong codes the wait is 2**9 seconds: the right code is refused meanwhile.
+    device.throttling_failure_count = 10
+    device.save()
+    throttled = client.post(SECOND_FACTOR, {"code": _code(device.key)})
+    assert "Too many wrong codes" in throttled.content.decode()
+    assert client.get(RESULTS).status_code == 302
+
+
+def test_an_unsafe_next_address_is_not_followed(client, kent):
+    device = TOTPDevice.objects.create(user=kent, name="Authenticator app", confirmed=True)
+    _password(client, next_url="https://evil.example/")
+    done = client.post(SECOND_FACTOR, {"code": _code(device.key), "next": "https://evil.example/"})
+    assert done["Location"] == reverse("admin:index")
+
+
+def test_sign_out_from_the_code_page(client, kent):
+    _password(client)
+    out = client.post(SECOND_FACTOR, {"sign_out": "Sign out"})
+    assert out["Location"] == LOGIN
+    assert client.get(SECOND_FACTOR)["Location"] == LOGIN  # no longer signed in
+
+
+def test_national_administrator_resets_a_lost_authenticator(client, kent, django_user_model):
+    old = TOTPDevice.objects.create(user=kent, name="Authenticator app", confirmed=True)
+    call_command("create_analyst", "nat-admin", national=True, administrator=True)
+    administrator = django_user_model.objects.get(username="nat-admin")
+    sign_in(client, administrator)
+    users = reverse("admin:auth_user_changelist")
+    listing = client.get(users)
+    assert listing.status_code == 200
+    assert "reset_second_factor" in listing.content.decode()
+    done = client.post(
+        users, {"action": "reset_second_factor", "_selected_action": [kent.pk]}, follow=True
+    )
+    assert "Reset the second factor of 1 account." in done.content.decode()
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    entry = AuditEntry.objects.get(action="reset second factor")
+    assert (entry.user, entry.filters) == (administrator, {"staff member": "kent-analyst"})
+
+    # Kent's next sign-in sets up a new authenticator; the old codes mean nothing.
+    kent_client = client.__class__()
+    _password(kent_client)
+    page = kent_client.get(SECOND_FACTOR)
+    assert "Set up your authenticator" in page.content.decode()
+    assert kent_client.post(SECOND_FACTOR, {"code": _code(old.key)}).status_code == 200
+    assert kent_client.get(RESULTS).status_code == 302
+
+
+def test_a_reset_ends_sessions_verified_with_the_old_authenticator(client, kent):
+    sign_in(client, kent)
+    assert client.get(RESULTS).status_code == 200
+    call_command("reset_second_factor", "kent-analyst")
+    assert client.get(RESULTS).status_code == 302
+    entry = AuditEntry.objects.get(action="reset second factor")
+    assert entry.user is None
+    assert entry.filters == {"staff member": "kent-analyst"}
+
+
+def test_analysts_cannot_reset_anyones_second_factor(client, kent, django_user_model):
+    call_command("create_analyst", "nat-analyst", national=True)
+    device = TOTPDevice.objects.create(user=kent, name="Authenticator app", confirmed=True)
+    for username in ["kent-analyst", "nat-analyst"]:
+        sign_in(client, django_user_model.objects.get(username=username))
+        users = reverse("admin:auth_user_changelist")
+        assert client.get(users).status_code == 403
+        client.post(users, {"action": "reset_second_factor", "_selected_action": [kent.pk]})
+        assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_devices_and_their_keys_are_not_shown_in_the_admin(admin_client):
+    assert admin_client.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def test_reset_command_names_unknown_accounts(kent):
+    with pytest.raises(CommandError, match="No staff account"):
+        call_command("reset_second_factor", "nobody")
+
+
+def test_research_and_administrator_roles_are_national_only(kent):
+    with pytest.raises(CommandError, match="national roles"):
+        call_command("create_analyst", "kent-research", force="kent", research=True)
