@@ -12,7 +12,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from surveys import second_factor
+from surveys.export import response_rows, spreadsheet_safe
 from surveys.forces import FORCE_SLUGS
 from surveys.models import AnswerTally, AuditEntry, Force
 from surveys.questionnaire import QUESTIONNAIRE
@@ -52,6 +53,7 @@ class SoteriaAdminSite(admin.AdminSite):
             ),
             path("results/", self.admin_view(self.results_view), name="results"),
             path("results.csv", self.admin_view(self.results_csv), name="results_csv"),
+            path("responses.csv", self.admin_view(self.responses_csv), name="responses_csv"),
             *super().get_urls(),
         ]
 
@@ -93,6 +95,7 @@ class SoteriaAdminSite(admin.AdminSite):
             "forces": Force.objects.all() if national else None,
             "breakdowns": _breakdowns(national),
             "force_name": _force_name(filters.force),
+            "may_export_responses": request.user.has_perm("surveys.export_responses"),
         }
         return render(request, "admin/surveys/results.html", context)
 
@@ -118,16 +121,38 @@ class SoteriaAdminSite(admin.AdminSite):
                 for _group, label, table in row.groups or [("", _("Everyone"), row.table)]:
                     start = [section.title, row.question.text, label]
                     if table.suppressed:
-                        writer.writerow(_safe([*start, "", hidden, ""]))
+                        writer.writerow(spreadsheet_safe([*start, "", hidden, ""]))
                     for cell in table.cells:
                         shown = (cell.count, cell.percent) if not cell.hidden else (hidden, "")
-                        writer.writerow(_safe([*start, row.labels[cell.key], *shown]))
+                        writer.writerow(spreadsheet_safe([*start, row.labels[cell.key], *shown]))
         return response
 
+    def responses_csv(self, request):
+        """Individual responses matching the filters, for the national research role."""
+        if not request.user.has_perm("surveys.export_responses"):
+            raise PermissionDenied
+        filters = _filters(request)
+        responses = filters.responses()
+        AuditEntry.objects.create(
+            user=request.user,
+            action="export responses (CSV)",
+            filters=filters.as_dict(),
+            base=responses.count(),
+        )
+        rows = response_rows(responses, request.user.has_perm("surveys.view_free_text"))
+        writer = csv.writer(_Echo())
+        return StreamingHttpResponse(
+            (writer.writerow(row) for row in rows),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="responses.csv"'},
+        )
 
-def _safe(cells):
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is shown as text."""
-    return [f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in cells]
+
+class _Echo:
+    """A file that hands back what is written, so csv.writer can feed a stream."""
+
+    def write(self, value):
+        return value
 
 
 def _filters(request):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys import tokens
 from surveys.questionnaire import (
+    AGE_GATE,
     ELIGIBILITY,
     FREE_TEXT_MAX_LENGTH,
     QUESTIONNAIRE,
@@ -174,5 +175,5 @@ class SurveyForm(_QuestionnaireForm):
     def answers(self):
         answers = super().answers()
         answers.pop("token", None)
-        answers.pop("age_18_or_over", None)
+        answers.pop(AGE_GATE, None)
         return answers

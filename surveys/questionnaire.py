@@ -88,6 +88,11 @@ class Questionnaire:
         every = [self.eligibility, *self.sections]
         return {q.key: q for section in every for q in section.questions}
 
+    @cached_property
+    def stored_questions(self):
+        """The questions whose answers are stored, in questionnaire order."""
+        return [q for key, q in self.questions.items() if key != AGE_GATE]
+
 
 def _choices(*pairs, exclusive=()):
     return tuple(Choice(key, label, exclusive=key in exclusive) for key, label in pairs)
@@ -137,12 +142,15 @@ REPORTED_BY_SOMEONE_ELSE = "yes_someone_else"
 NOT_REPORTED = "no"
 REPORTED_CHOICES = frozenset({REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE})
 
+# Asked only to decide who may answer (under-18s are sent to help instead); never stored.
+AGE_GATE = "age_18_or_over"
+
 ELIGIBILITY = Section(
     key="eligibility",
     title=_("Before you start"),
     questions=(
         Question(
-            "age_18_or_over",
+            AGE_GATE,
             _("Are you aged 18 or over?"),
             Kind.SINGLE,
             _choices((YES, _("Yes")), (NO, _("No"))),

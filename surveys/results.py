@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from surveys import disclosure, months
 from surveys.forces import FORCES
 from surveys.models import Answer, AnswerTally, Response
-from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, Kind
+from surveys.questionnaire import AGE_GATE, ELIGIBILITY, QUESTIONNAIRE, Kind
 from surveys.redaction import redact
 
 # Ordinal scales shown as diverging bars: (negative answers from the middle outwards,
@@ -178,9 +178,7 @@ class Results:
 
 def _closed_questions():
     for section in [ELIGIBILITY, *QUESTIONNAIRE.sections]:
-        questions = [
-            q for q in section.questions if q.kind is not Kind.TEXT and q.key != "age_18_or_over"
-        ]
+        questions = [q for q in section.questions if q.kind is not Kind.TEXT and q.key != AGE_GATE]
         if questions:
             yield section, questions
 

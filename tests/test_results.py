@@ -9,8 +9,8 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 
 from surveys import tokens
-from surveys.admin_site import _safe
 from surveys.disclosure import round_count
+from surveys.export import spreadsheet_safe
 from surveys.models import Answer, AnswerTally, AuditEntry, Response
 from tests.staff import sign_in
 from tests.survey_data import submission
@@ -123,7 +123,7 @@ def test_csv_has_exactly_the_figures_on_screen(client, analysts):
 
 
 def test_csv_cells_cannot_start_a_formula():
-    assert _safe(["=1+1", "+x", "-2", "@SUM", "plain", 5]) == [
+    assert spreadsheet_safe(["=1+1", "+x", "-2", "@SUM", "plain", 5]) == [
         "'=1+1", "'+x", "'-2", "'@SUM", "plain", 5,
     ]  # fmt: skip
 

@@ -18,9 +18,7 @@ def kent(monkeypatch, reference_data, django_user_model):
     return django_user_model.objects.get(username="kent-analyst")
 
 
-def test_sign_in_with_password_and_new_authenticator_reaches_results(
-    page, live_server, kent, axe
-):
+def test_sign_in_with_password_and_new_authenticator_reaches_results(page, live_server, kent, axe):
     page.goto(live_server.url + "/admin/results/")
     page.get_by_label("Username").fill("kent-analyst")
     page.get_by_label("Password").fill(PASSWORD)
