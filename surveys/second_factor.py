@@ -12,6 +12,7 @@ sets up a new one at the next sign-in.
 """
 
 import base64
+import logging
 
 import segno
 from django import forms
@@ -29,6 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from surveys.models import AuditEntry
 
 DEVICE_NAME = "Authenticator app"
+logger = logging.getLogger("surveys.security")
 
 
 def is_verified(user):
@@ -110,7 +112,10 @@ def verify_view(site, request):
             user=request.user, confirmed=False, defaults={"name": DEVICE_NAME}
         )
     form = CodeForm(device, request.POST or None)
+    if request.method == "POST" and not form.is_valid():
+        logger.warning("Staff second factor refused: %s", request.user.get_username())
     if request.method == "POST" and form.is_valid():
+        logger.info("Staff second factor accepted: %s", request.user.get_username())
         if setting_up:
             form.device.confirmed = True
             form.device.save(update_fields=["confirmed"])

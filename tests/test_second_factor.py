@@ -83,16 +83,20 @@ def test_first_sign_in_sets_up_the_authenticator_then_opens_the_page_asked_for(c
     assert AuditEntry.objects.filter(user=kent, action="set up second factor").count() == 1
 
 
-def test_later_sign_ins_ask_for_a_code_and_never_show_the_key_again(client, kent):
+def test_later_sign_ins_ask_for_a_code_and_never_show_the_key_again(client, kent, caplog):
     device = TOTPDevice.objects.create(user=kent, name="Authenticator app", confirmed=True)
     _password(client)
     page = client.get(SECOND_FACTOR)
     assert "Enter your code" in page.content.decode()
     assert "totp-key" not in page.content.decode()
     assert '<svg width="' not in page.content.decode()
+    assert client.post(SECOND_FACTOR, {"code": "12"}).status_code == 200
+    assert "Staff second factor refused: kent-analyst" in caplog.text
+    time.sleep(1.1)  # after one wrong code, the next try is allowed a second later
     done = client.post(SECOND_FACTOR, {"code": _code(device.key), "next": RESULTS})
     assert done["Location"] == RESULTS
     assert client.get(RESULTS).status_code == 200
+    assert "Staff second factor accepted: kent-analyst" in caplog.text
 
 
 def test_a_used_code_cannot_be_used_again(client, kent):
