@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from surveys import second_factor
+from surveys.breakdowns import BY_QUESTION
 from surveys.export import response_rows, spreadsheet_safe
 from surveys.forces import FORCE_SLUGS
 from surveys.models import AnswerTally, AuditEntry, Force
@@ -27,7 +28,6 @@ from surveys.questionnaire import QUESTIONNAIRE
 from surveys.results import (
     ALL_TIME,
     BY_FORCE,
-    BY_QUESTION,
     Filters,
     Period,
     free_texts,

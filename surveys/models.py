@@ -235,6 +235,44 @@ class AnswerTally(models.Model):
         return f"{self.question}={self.choice}: {self.responses}"
 
 
+class BreakdownTally(models.Model):
+    """National counts of answers among respondents who gave one "about you" answer
+    (say, ethnicity = Asian), per month and reporter status: what a national breakdown
+    would otherwise count across tens of millions of answer rows.
+
+    Kept per month by ``manage.py refresh_breakdowns`` (run nightly), not by each
+    submission: that would add hundreds of rows to every one. A month is used only while
+    BreakdownMonth says it counted as many responses as AnswerTally has for that month;
+    otherwise the results page counts that month's answers directly (surveys.results).
+    A row with an empty choice counts the group's responses that answered a
+    multiple-choice question (for single-choice questions that is the sum of choices).
+    """
+
+    pk = models.CompositePrimaryKey(
+        "month", "reported", "by_question", "by_choice", "question", "choice"
+    )
+    month = models.DateField()
+    reported = models.BooleanField()
+    by_question = models.CharField(max_length=64)
+    by_choice = models.CharField(max_length=64)
+    question = models.CharField(max_length=64)
+    choice = models.CharField(max_length=64, blank=True, default="")
+    responses = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.by_question}={self.by_choice}: {self.question}={self.choice}"
+
+
+class BreakdownMonth(models.Model):
+    """How many responses a month's BreakdownTally rows counted when they were made."""
+
+    month = models.DateField(primary_key=True)
+    responses = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}: {self.responses}"
+
+
 class Analyst(models.Model):
     """Which force's results a staff user may see: one force, or every force (national)."""
 

@@ -1,20 +1,21 @@
 """Aggregated results for analysts, always through surveys.disclosure.
 
 Counts come from AnswerTally in one query whatever the number of questions or
-responses. Periods are whole months or quarters (DESIGN.md section 4): arbitrary date
-ranges could be differenced down to a handful of respondents.
+responses; breakdowns by an "about you" answer come from surveys.breakdowns. Periods
+are whole months or quarters (DESIGN.md section 4): arbitrary date ranges could be
+differenced down to a handful of respondents.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db import connection
 from django.db.models import Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from surveys import disclosure, months
+from surveys.breakdowns import counts_by_answer
 from surveys.forces import FORCES
 from surveys.models import Answer, AnswerTally, Response
 from surveys.questionnaire import AGE_GATE, ELIGIBILITY, QUESTIONNAIRE, Kind
@@ -37,8 +38,6 @@ POSITIVE_COLOURS = ("#8fbcd1", "#205a7a")
 NEUTRAL_COLOUR = "#c8c8c8"
 
 BY_FORCE = "force"
-# Breakdowns by an "about you" question: equality monitoring.
-BY_QUESTION = [q.key for s in QUESTIONNAIRE.sections if s.key == "about_you" for q in s.questions]
 
 ALL_TIME = "all"
 
@@ -217,7 +216,7 @@ def _breakdown(filters, threshold, base, shown_base):
         counts, groups = _counts_by_force(filters), [(slug, name) for slug, name in FORCES]
     else:
         by = QUESTIONNAIRE.questions[filters.breakdown]
-        counts, groups = _counts_by_answer(filters, by.key), list(_labels(by).items())
+        counts, groups = counts_by_answer(filters, by.key), list(_labels(by).items())
     sections = []
     for section, questions in _closed_questions():
         rows = []
@@ -239,31 +238,6 @@ def _breakdown(filters, threshold, base, shown_base):
 def _counts_by_force(filters):
     rows = filters.tallies().values("force", "question", "choice").annotate(n=Sum("responses"))
     return {(r["force"], r["question"], r["choice"]): r["n"] for r in rows}
-
-
-# Responses grouped by their answer to one question, counting their other answers; the
-# second grouping set counts, per group, the responses that answered each question.
-_CROSS_TAB = """
-    SELECT g.choice, a.question, a.choice, GROUPING(a.choice), count(DISTINCT a.response_id)
-    FROM ({responses}) r
-    JOIN surveys_answer g ON g.response_id = r.id
-    JOIN surveys_answer a ON a.response_id = g.response_id
-    WHERE g.question = %s
-    GROUP BY GROUPING SETS ((g.choice, a.question, a.choice), (g.choice, a.question))
-"""
-
-
-def _counts_by_answer(filters, question):
-    responses, params = filters.responses().values("id").query.sql_with_params()
-    counts = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_CROSS_TAB.format(responses=responses), [*params, question])
-        for group, asked, chosen, question_total, n in cursor.fetchall():
-            if question_total:
-                counts[(group, asked, "")] = n
-            elif chosen:
-                counts[(group, asked, chosen)] = n
-    return counts
 
 
 FREE_TEXT_LIMIT = 200

@@ -37,6 +37,8 @@ class Command(BaseCommand):
             deleted = cursor.rowcount
             # Tallies are per whole month, so the purged months' rows go whole.
             cursor.execute("DELETE FROM surveys_answertally WHERE month < %s", [cutoff])
+            cursor.execute("DELETE FROM surveys_breakdowntally WHERE month < %s", [cutoff])
+            cursor.execute("DELETE FROM surveys_breakdownmonth WHERE month < %s", [cutoff])
             cursor.execute(
                 "DELETE FROM surveys_submissionreceipt WHERE month < %s", [receipts_cutoff]
             )

@@ -1,0 +1,131 @@
+"""Counts for results broken down by an "about you" answer: how respondents in each group
+(say, each ethnic group) answered every other question.
+
+These cannot come from AnswerTally, which counts each answer on its own. For one force
+they are counted from the answer table when asked (a few hundred thousand rows at most).
+Nationally that would mean tens of millions of rows, so each month's counts are kept in
+BreakdownTally by ``manage.py refresh_breakdowns`` (nightly) and used while they are
+complete; months they do not cover yet, such as the current one, are counted directly.
+Either way the figures are exact; disclosure control comes after (surveys.results).
+"""
+
+from collections import Counter
+
+from django.db import connection, transaction
+from django.db.models import Sum
+
+from surveys.models import AnswerTally, BreakdownMonth, BreakdownTally
+from surveys.questionnaire import QUESTIONNAIRE, Kind
+
+# The questions results can be broken down by: every "about you" question.
+BY_QUESTION = [q.key for s in QUESTIONNAIRE.sections if s.key == "about_you" for q in s.questions]
+_MULTIPLE = [key for key, q in QUESTIONNAIRE.questions.items() if q.kind is Kind.MULTIPLE]
+
+# An answer row is unique per response, question and choice, so count(*) counts
+# responses (no DISTINCT, which would sort millions of rows). A multiple-choice question
+# also gets a row with an empty choice counting the group's responses that answered it;
+# for a single-choice question that is the sum over its choices.
+_CROSS_TAB = """
+    SELECT {keys} g.question, g.choice, a.question, a.choice, count(*)
+    FROM ({responses}) r
+    JOIN surveys_answer g ON g.response_id = r.id
+    JOIN surveys_answer a ON a.response_id = r.id
+    WHERE g.question = ANY(%s) AND a.choice <> ''
+    GROUP BY {keys} g.question, g.choice, a.question, a.choice
+    UNION ALL
+    SELECT {keys} g.question, g.choice, a.question, '', count(DISTINCT r.id)
+    FROM ({responses}) r
+    JOIN surveys_answer g ON g.response_id = r.id
+    JOIN surveys_answer a ON a.response_id = r.id
+    WHERE g.question = ANY(%s) AND a.question = ANY(%s)
+    GROUP BY {keys} g.question, g.choice, a.question
+"""
+
+# One month, in one statement so that its count and its rows come from one snapshot.
+_REFRESH = """
+    WITH counted AS (
+        INSERT INTO surveys_breakdowntally
+            (month, reported, by_question, by_choice, question, choice, responses)
+        {cross_tab}
+        RETURNING 1
+    )
+    INSERT INTO surveys_breakdownmonth (month, responses)
+    SELECT %s, count(*) FROM surveys_response WHERE submitted_month = %s
+    ON CONFLICT (month) DO UPDATE SET responses = EXCLUDED.responses
+"""
+
+
+def counts_by_answer(filters, question):
+    """(group, question, choice) -> responses under the filters, grouped by their answer
+    to ``question``; choice "" counts those who answered the question."""
+    if filters.force:
+        counts = _count(filters.responses(), question)
+    else:
+        counts = _national(filters, question)
+    for (group, asked, chosen), n in list(counts.items()):
+        if chosen and asked not in _MULTIPLE:
+            counts[(group, asked, "")] += n
+    return counts
+
+
+def _national(filters, question):
+    fresh, stale = _months(filters)
+    kept = BreakdownTally.objects.filter(month__in=fresh, by_question=question)
+    if filters.reported is not None:
+        kept = kept.filter(reported=filters.reported)
+    counts = Counter()
+    for row in kept.values("by_choice", "question", "choice").annotate(n=Sum("responses")):
+        counts[(row["by_choice"], row["question"], row["choice"])] += row["n"]
+    if stale:
+        counts.update(_count(filters.responses().filter(submitted_month__in=stale), question))
+    return counts
+
+
+def _months(filters):
+    """The filtered period's months whose kept counts are complete, and the rest."""
+    months = AnswerTally.objects.filter(question="", choice="")
+    if filters.period.start:
+        months = months.filter(month__gte=filters.period.start, month__lt=filters.period.end)
+    responses = dict(months.values_list("month").annotate(Sum("responses")))
+    counted = BreakdownMonth.objects.filter(month__in=responses)
+    counted = dict(counted.values_list("month", "responses"))
+    fresh = [month for month, n in responses.items() if counted.get(month) == n]
+    return fresh, [month for month in responses if month not in fresh]
+
+
+def _count(responses, question):
+    sql, params = responses.values("id").query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Compiling this one query would take longer than running it.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            _CROSS_TAB.format(keys="", responses=sql),
+            [*params, [question], *params, [question], _MULTIPLE],
+        )
+        return Counter({(group, asked, chosen): n for _by, group, asked, chosen, n in cursor})
+
+
+def stale_months():
+    """Months whose kept breakdown counts are missing or out of date, oldest first."""
+    responses = AnswerTally.objects.filter(question="", choice="").values_list("month")
+    responses = dict(responses.annotate(Sum("responses")))
+    counted = dict(BreakdownMonth.objects.values_list("month", "responses"))
+    return sorted(month for month, n in responses.items() if counted.get(month) != n)
+
+
+def refresh(month):
+    """Count one month's breakdowns afresh (a few seconds per 40,000 responses)."""
+    responses = (
+        "SELECT id, submitted_month, reported FROM surveys_response WHERE submitted_month = %s"
+    )
+    cross_tab = _CROSS_TAB.format(keys="r.submitted_month, r.reported,", responses=responses)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One refresh at a time: two would both insert the month's rows.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('surveys.refresh_breakdowns'))")
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("DELETE FROM surveys_breakdowntally WHERE month = %s", [month])
+        cursor.execute(
+            _REFRESH.format(cross_tab=cross_tab),
+            [month, BY_QUESTION, month, BY_QUESTION, _MULTIPLE, month, month],
+        )
