@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before any view reads the body; after every middleware that adds headers.
+    "surveys.middleware.RequestSizeLimitMiddleware",
     # Last, as django-axes asks: it turns lockouts raised by the backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -195,7 +197,9 @@ WHITENOISE_MAX_AGE = 31536000
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A whole survey is a few kilobytes; anything far larger is not a respondent.
+# The longest complete survey (every box ticked, the free text at its limit in four-byte
+# characters) is about 50 KB in 55 fields; anything far larger is not a respondent.
+# surveys.middleware.RequestSizeLimitMiddleware refuses larger bodies of every kind.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0

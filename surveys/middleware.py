@@ -1,7 +1,11 @@
-"""Headers that keep a respondent's visit private, added to every response."""
+"""Headers that keep a respondent's visit private, added to every response; and a limit
+on the size of what anyone may send."""
 
 from django.conf import settings
+from django.shortcuts import render
 from django.urls import reverse
+
+from surveys.questionnaire import FREE_TEXT_MAX_LENGTH
 
 
 class RespondentPrivacyMiddleware:
@@ -23,3 +27,27 @@ class RespondentPrivacyMiddleware:
             response.headers["Referrer-Policy"] = "no-referrer"
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it.
+
+    Django enforces that limit itself only on form-encoded data: the files in a multipart
+    body would be written to disk whatever their size. Nothing here takes files, and the
+    longest complete survey is a small fraction of the limit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _content_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return render(request, "413.html", {"limit": FREE_TEXT_MAX_LENGTH}, status=413)
+        return self.get_response(request)
+
+
+def _content_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # as Django reads it: a malformed length means no body
