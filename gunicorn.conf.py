@@ -1,10 +1,15 @@
 """Production WSGI server settings: `gunicorn soteria_survey.wsgi` reads this file.
 
-The access log leaves out the client address, user agent and referrer: respondents'
-visits must not be traceable from logs (DESIGN.md, anonymity rule 3).
+The access log leaves out the client address, user agent and referrer, and gunicorn's
+own error log leaves out the address it names when it refuses a malformed request:
+respondents' visits must not be traceable from logs (DESIGN.md, anonymity rule 3).
 """
 
+import logging
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -12,3 +17,27 @@ accesslog = "-"
 access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 # The survey is small and fast; a request that takes this long is stuck.
 timeout = 30
+# No runtime control socket: nothing uses it, and servers run by one user would share it.
+control_socket_disable = True
+
+
+class _NoClientAddress(logging.Filter):
+    """gunicorn reports a request it cannot parse as "Invalid request from ip=ADDRESS:
+    ERROR": keep the report, drop the address."""
+
+    _FROM_ADDRESS = re.compile(r"^Invalid request from ip=\S*: ")
+
+    def filter(self, record):
+        record.msg = self._FROM_ADDRESS.sub("Invalid request: ", str(record.msg))
+        return True
+
+
+class AddressFreeLogger(Logger):
+    """gunicorn's logger, with client addresses kept out of its error log as well."""
+
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        self.error_log.addFilter(_NoClientAddress())
+
+
+logger_class = AddressFreeLogger

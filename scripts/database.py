@@ -63,7 +63,7 @@ def _settings():
     }
 
 
-def _server_bindir():
+def server_bindir():
     """The directory holding initdb and pg_ctl: ``PG_BINDIR`` if set, else pg_config's
     answer, else the newest Debian-style /usr/lib/postgresql/N/bin, else the PATH."""
     if os.environ.get("PG_BINDIR"):
@@ -114,7 +114,7 @@ def start_local_cluster(pgdata, port):
     url = f"postgres://postgres@127.0.0.1:{port}/{DATABASE_NAME}"
     if _port_answers(port):
         return url
-    bindir = _server_bindir()
+    bindir = server_bindir()
     if bindir is None:
         raise ProvisionError(INSTALL_HELP)
     if not (pgdata / "PG_VERSION").exists():
@@ -157,7 +157,7 @@ def start_local_cluster(pgdata, port):
 
 
 def stop_local_cluster(pgdata):
-    bindir = _server_bindir()
+    bindir = server_bindir()
     if bindir is None or not (pgdata / "postmaster.pid").exists():
         return
     _run(
