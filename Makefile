@@ -18,11 +18,12 @@ TEST_ENV := DJANGO_DEBUG=false \
 	DJANGO_SECURE_SSL_REDIRECT=false \
 	QUICK_EXIT_URL=http://127.0.0.1:8765/weather
 
-.PHONY: help run test bench bench-results lint format assets chromium db-stop clean
+.PHONY: help run test bench bench-results lint audit format assets chromium db-stop clean
 
 help:
 	@echo "make run      serve the survey on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
 	@echo "make test     lint, migration check, and every test (unit, PostgreSQL, browser)"
+	@echo "make audit    look up known vulnerabilities in the installed packages (PyPI advisories)"
 	@echo "make bench    measure respondent pages in Chromium (weight, quick exit timing)"
 	@echo "make bench-results  time the results page's queries on the seeded dev database"
 	@echo "make format   format the code with ruff"
@@ -49,6 +50,7 @@ test: $(VENV)/.installed chromium
 	@url=$$($(PY) scripts/database.py url); \
 	export DATABASE_URL="$$url" $(TEST_ENV); \
 	$(MAKE) --no-print-directory lint; \
+	$(MAKE) --no-print-directory audit; \
 	$(PY) manage.py makemigrations --check --dry-run; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0; \
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -65,6 +67,11 @@ bench-results: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# Known vulnerabilities in every installed package, from PyPI's advisory data: any one
+# fails the target; a version PyPI has no advisory data for here is listed as not checked.
+audit: $(VENV)/.installed
+	$(PY) scripts/audit_dependencies.py
 
 format: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
