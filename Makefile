@@ -18,14 +18,14 @@ TEST_ENV := DJANGO_DEBUG=false \
 	DJANGO_SECURE_SSL_REDIRECT=false \
 	QUICK_EXIT_URL=http://127.0.0.1:8765/weather
 
-.PHONY: help run test bench bench-results lint audit format assets chromium db-stop clean
+.PHONY: help run test bench lint audit format assets chromium wrk db-stop clean
 
 help:
 	@echo "make run      serve the survey on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
 	@echo "make test     lint, migration check, and every test (unit, PostgreSQL, browser)"
 	@echo "make audit    look up known vulnerabilities in the installed packages (PyPI advisories)"
-	@echo "make bench    measure respondent pages in Chromium (weight, quick exit timing)"
-	@echo "make bench-results  time the results page's queries on the seeded dev database"
+	@echo "make bench    load, page weight and results timings against their floors (~5 min;"
+	@echo "              BENCH_ARGS=--quick: ~1 min; the first run seeds data: benchmarks/)"
 	@echo "make format   format the code with ruff"
 	@echo "make assets   rebuild static/css/app.css from GOV.UK Frontend (needs Node and npm)"
 	@echo "make db-stop  stop the project-local PostgreSQL cluster, if one was started"
@@ -55,14 +55,10 @@ test: $(VENV)/.installed chromium
 	$(PY) manage.py collectstatic --noinput --verbosity 0; \
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed chromium
+# Seeds (once, kept between runs) and serves its own databases on the same server.
+bench: $(VENV)/.installed chromium wrk
 	@url=$$($(PY) scripts/database.py url); \
-	DATABASE_URL="$$url" $(PY) benchmarks/respondent_pages.py $(BENCH_ARGS)
-
-# Needs seeded data: manage.py seed_responses --count 1000000 (about 8 minutes here).
-bench-results: $(VENV)/.installed
-	@url=$$($(PY) scripts/database.py url); \
-	DATABASE_URL="$$url" $(PY) benchmarks/results_query.py $(BENCH_ARGS)
+	DATABASE_URL="$$url" $(PY) -m benchmarks.run $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
@@ -77,17 +73,27 @@ format: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-# Browser tests use Debian's Chromium (browser downloads are not possible everywhere).
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages that make targets need, installed with apt-get when missing and root:
+# $(call apt-install,COMMAND,PACKAGE,WHAT FOR)
+define apt-install
+	@if ! command -v $(1) >/dev/null; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Chromium for the browser tests (apt-get)..."; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+			echo "Installing $(2) for $(3) (apt-get)..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 		else \
-			echo "The browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2; \
+			echo "$(2) is needed by $(3) and is missing: sudo apt-get install $(2)" >&2; \
 			exit 1; \
 		fi; \
 	fi
+endef
+
+# Browser tests use Debian's Chromium (browser downloads are not possible everywhere).
+chromium:
+	$(call apt-install,/usr/bin/chromium,chromium,the browser tests)
+
+# The benchmark's load generator.
+wrk:
+	$(call apt-install,wrk,wrk,make bench)
 
 assets:
 	cd assets && npm ci --no-audit --no-fund && npm run build

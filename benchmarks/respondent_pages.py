@@ -1,74 +1,19 @@
-"""Measure what a respondent's browser experiences: page weight and the quick exit.
+"""What a respondent's browser experiences: page weight and the quick exit.
 
-    python benchmarks/respondent_pages.py [--runs 20]
-
-Serves the app with gunicorn and production settings (DEBUG off, hashed and compressed
-static files) on 127.0.0.1, then drives Debian's Chromium:
+Drives Debian's Chromium against the app benchmarks/run.py serves:
 
 - every respondent page: bytes transferred (compressed, headers included), number of
   requests, and any request that leaves 127.0.0.1 (there must be none);
 - the quick exit: time from the Escape key press to the start of the navigation away,
   read from the browser's own clocks (the key event's timestamp, and the destination
   document's time origin), over several runs.
-
-Needs DATABASE_URL (`make bench` provides it). Prints a table in Markdown.
 """
 
-import argparse
-import os
-import secrets
-import socket
-import statistics
-import subprocess
-import sys
-import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, ExitStub  # noqa: E402
-
-WEIGHT_TARGET = 60 * 1024
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _serve(exit_url):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "QUICK_EXIT_URL": exit_url,
-    }
-    manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run([*manage, *command, "-v0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "soteria_survey.wsgi", "-b", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server, base
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS
 
 
 def _pages(page, base):
@@ -161,42 +106,11 @@ def measure_exit(browser, base, exit_url, runs):
     return delays
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-
-    weather = ExitStub()
-    exit_url = weather.url
-    server, base = _serve(exit_url)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            weights = measure_weight(browser, base)
-            delays = measure_exit(browser, base, exit_url, args.runs)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait()
-        weather.close()
-
-    print(
-        "| Respondent page | Transferred, compressed (cache as in the journey) | Requests |",
-        end="",
-    )
-    print(" Third-party |")
-    print("|---|---:|---:|---:|")
-    for name, size, count, outside in weights:
-        flag = "" if size <= WEIGHT_TARGET else " (over 60 KB)"
-        print(f"| {name} | {size / 1024:.1f} KB{flag} | {count} | {len(outside)} |")
-    delays.sort()
-    p95 = delays[max(0, round(0.95 * len(delays)) - 1)]
-    print()
-    print(
-        f"Quick exit, Escape to start of navigation, {len(delays)} runs: median "
-        f"{statistics.median(delays):.1f} ms, p95 {p95:.1f} ms, max {delays[-1]:.1f} ms"
-    )
-
-
-if __name__ == "__main__":
-    main()
+def measure(base, exit_url, exit_runs):
+    """Every respondent page's weight, and the quick exit's delays (ms), in Chromium."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        weights = measure_weight(browser, base)
+        delays = measure_exit(browser, base, exit_url, exit_runs)
+        browser.close()
+    return weights, delays

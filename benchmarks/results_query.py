@@ -1,42 +1,43 @@
-"""Time the analysts' results against a raw SQL GROUP BY over the same answers.
+"""Time the analysts' results page against a raw SQL GROUP BY over the same answers.
 
-    python benchmarks/results_query.py [--runs 5]
+    python -m benchmarks.results_query [--runs 5]     (benchmarks/run.py runs it)
 
-Runs against whatever DATABASE_URL holds (`make bench-results` uses the development
-database); seed it first, e.g. `manage.py seed_responses --count 1000000`. Prints the
-median of several runs for: every question's counts through surveys.results (national
-and one force), the raw GROUP BY floor over the answer table, and a breakdown.
+Runs in-process on DATABASE_URL's database and prints one JSON object: the number of
+responses and answers, and the median milliseconds of several runs (after one to warm
+the cache, as a busy server's would be) of
+
+- page: the results view for all forces, all time, every question, as a superuser (so
+  with the free text), called directly: its queries, its audit entry and the rendered
+  HTML, without the sign-in in front of it. It runs in a transaction that is rolled
+  back, so the audit entries and the user leave nothing behind;
+- results, trends, free_texts: the page's three parts that read responses, alone
+  (surveys.results: the counts behind every question, the headline measures month by
+  month, the redacted free text);
+- raw: the floor, a GROUP BY over the answer table that counts every answer.
 """
 
 import argparse
-import os
+import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "soteria_survey.settings")
-os.environ.setdefault("DJANGO_DEBUG", "true")
-
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib import admin  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
 
-from surveys.models import Response  # noqa: E402
-from surveys.results import ALL_TIME, Filters, Period, results  # noqa: E402
+from surveys.results import ALL_TIME, Filters, Period, free_texts, results, trends  # noqa: E402
 
-RAW_NATIONAL = "SELECT question, choice, count(*) FROM surveys_answer GROUP BY 1, 2"
-RAW_FORCE = (
-    "SELECT a.question, a.choice, count(*) FROM surveys_answer a "
-    "JOIN surveys_response r ON r.id = a.response_id WHERE r.force_id = %s GROUP BY 1, 2"
-)
+RAW_GROUP_BY = "SELECT question, choice, count(*) FROM surveys_answer GROUP BY 1, 2"
 
 
 def _median_ms(action, runs):
+    action()
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -45,43 +46,50 @@ def _median_ms(action, runs):
     return statistics.median(times)
 
 
-def _raw(sql, params=()):
-    def run():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            cursor.fetchall()
+def _count(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        return cursor.fetchone()[0]
 
-    return run
+
+def _raw_group_by():
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_GROUP_BY)
+        cursor.fetchall()
+
+
+def _page(user):
+    def render():
+        request = RequestFactory().get("/admin/results/")
+        request.user = user
+        response = admin.site.results_view(request)
+        assert response.status_code == 200, response.status_code  # noqa: S101
+
+    return render
+
+
+def measure(runs):
+    national = Filters(None, Period.parse(ALL_TIME), None)
+    threshold = settings.DISCLOSURE_THRESHOLD
+    with transaction.atomic():
+        user = get_user_model().objects.create_superuser("results-benchmark")
+        timings = {
+            "responses": _count("surveys_response"),
+            "answers": _count("surveys_answer"),
+            "page_ms": _median_ms(_page(user), runs),
+            "results_ms": _median_ms(lambda: results(national, threshold), runs),
+            "trends_ms": _median_ms(lambda: trends(national, threshold), runs),
+            "free_texts_ms": _median_ms(lambda: free_texts(national, threshold), runs),
+            "raw_ms": _median_ms(_raw_group_by, runs),
+        }
+        transaction.set_rollback(True)
+    return timings
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--force", default="kent")
-    args = parser.parse_args()
-    everything = Period.parse(ALL_TIME)
-    national = Filters(None, everything, None)
-    one_force = Filters(args.force, everything, None)
-    cases = [
-        ("results, national, every question", lambda: results(national, 10)),
-        ("raw GROUP BY over answers, national", _raw(RAW_NATIONAL)),
-        (f"results, {args.force}, every question", lambda: results(one_force, 10)),
-        (f"raw GROUP BY over answers, {args.force}", _raw(RAW_FORCE, [args.force])),
-        (
-            f"results, {args.force}, broken down by ethnicity",
-            lambda: results(Filters(args.force, everything, None, "ethnicity"), 10),
-        ),
-    ]
-    print(f"{Response.objects.count():,} responses; median of {args.runs} runs\n")
-    print("| Query | Median |")
-    print("|---|---:|")
-    timings = {}
-    for name, action in cases:
-        action()  # warm the cache, as a busy server's would be
-        timings[name] = _median_ms(action, args.runs)
-        print(f"| {name} | {timings[name]:.1f} ms |")
-    ratio = timings[cases[0][0]] / timings[cases[1][0]]
-    print(f"\nNational results / raw GROUP BY floor: {ratio:.3f}")
+    print(json.dumps(measure(parser.parse_args().runs)))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,252 @@
+"""The benchmark's report: Markdown tables, each figure next to its floor, and the
+issue's targets with whether this run met them."""
+
+import os
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+
+from benchmarks.load import CONNECTIONS
+
+PAGE_WEIGHT_TARGET = 60 * 1024
+SHARE_OF_FLOOR_TARGET = 0.5
+RESULTS_RATIO_TARGET = 2.0
+RESULTS_TIME_TARGET_MS = 1000
+
+
+@dataclass(frozen=True)
+class Measurements:
+    mode: object  # run.Mode
+    machine: str
+    results: list  # (responses seeded, timings from results_query, seconds seeding or None)
+    pages: list  # (name, load.Load), the floor first
+    submissions: tuple  # ((Load, rows) of the bare insert, (Load, rows) of the survey)
+    weights: list  # (page, bytes, requests, third-party URLs)
+    delays: list  # quick exit, ms
+    memory: dict  # worker pid -> peak resident KB
+    seconds: float  # the whole run
+
+
+def machine(database_url):
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    model = next(
+        line.split(":", 1)[1].strip()
+        for line in Path("/proc/cpuinfo").read_text().splitlines()
+        if line.startswith("model name")
+    )
+    with psycopg.connect(database_url) as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0].split()[0]
+    return f"{os.cpu_count()} cores ({model}), {memory_kb / 1024**2:.0f} GB, PostgreSQL {version}"
+
+
+def _ms(value):
+    return f"{value:,.0f} ms" if value >= 100 else f"{value:.1f} ms"
+
+
+def _load_row(name, load, floor):
+    share = load.requests_per_second / floor.requests_per_second
+    return (
+        f"| {name} | {load.requests_per_second:,.1f} | {_ms(load.p50_ms)} | "
+        f"{_ms(load.p95_ms)} | {_ms(load.p99_ms)} | {share:.0%} | {_responses(load)} |"
+    )
+
+
+def _responses(load):
+    """The responses by status, and anything that would make the figures suspect."""
+    said = [f"{count:,} × {status}" for status, count in sorted(load.statuses.items())]
+    if load.unanswered:
+        said.append(f"{load.unanswered} UNANSWERED when wrk stopped")
+    if load.socket_errors:
+        said.append(f"{load.socket_errors} SOCKET ERRORS")
+    if load.bodies_ran_out:
+        said.append("RAN OUT of submissions before the window ended")
+    return ", ".join(said)
+
+
+LOAD_HEADER = [
+    "| Request | Requests/s | p50 | p95 | p99 | Share of the floor | Responses |",
+    "|---|---:|---:|---:|---:|---:|---|",
+]
+
+
+def _pages(m):
+    floor = m.pages[0][1]
+    return [
+        "## Respondent pages under load",
+        "",
+        f"wrk, {CONNECTIONS} connections, {m.mode.window} s per row; gunicorn, 2 workers, "
+        "DEBUG off; responses gzipped, as browsers ask.",
+        "",
+        *LOAD_HEADER,
+        *(_load_row(name, load, floor) for name, load in m.pages),
+    ]
+
+
+def _submissions(m):
+    (floor, floor_rows), (survey, stored) = m.submissions
+    acknowledged = survey.count(303)
+    equal = "equal" if stored == acknowledged else "NOT EQUAL"
+    return [
+        "## Survey submissions under load",
+        "",
+        f"wrk, {CONNECTIONS} connections, {m.mode.window} s per row. Each submission is a "
+        "complete reporter's (every question answered), with its own fresh token, spread "
+        "over the forces; the floor inserts one row with one SQL statement.",
+        "",
+        *LOAD_HEADER,
+        _load_row("Bare insert view (floor)", floor, floor),
+        _load_row("Complete survey submission", survey, floor),
+        "",
+        f"Bare insert: {floor.count(303):,} acknowledged (303), {floor_rows:,} rows stored.",
+        f"Submissions: {acknowledged:,} acknowledged (303), {stored:,} responses stored: {equal}.",
+    ]
+
+
+def _results(m):
+    lines = [
+        "## Results page, all forces, all time, every question",
+        "",
+        f"In-process (no HTTP, no sign-in), median of {m.mode.result_runs} runs after one "
+        "to warm the cache. Page: the whole view as a superuser (so with the free text): "
+        "queries, audit entry and rendered HTML. Then three of its parts alone: the counts "
+        "(surveys.results.results()), the monthly trends and the free text. Floor: raw SQL "
+        "GROUP BY question, choice over the answer table.",
+        "",
+        "| Responses (answer rows) | Results page | Counts | Trends | Free text "
+        "| Raw GROUP BY (floor) | Page / floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for _size, t, _seconds in m.results:
+        lines.append(
+            f"| {t['responses']:,} ({t['answers'] / 1e6:.1f} M) | {_ms(t['page_ms'])} | "
+            f"{_ms(t['results_ms'])} | {_ms(t['trends_ms'])} | {_ms(t['free_texts_ms'])} | "
+            f"{_ms(t['raw_ms'])} | {t['page_ms'] / t['raw_ms']:.2f} |"
+        )
+    lines.append("")
+    lines.extend(_seeding_note(size, seconds) for size, _t, seconds in m.results)
+    return lines
+
+
+def _seeding_note(size, seconds):
+    if seconds is None:
+        return f"- {size:,} responses: seeded data reused from an earlier run."
+    minutes, rest = divmod(round(seconds), 60)
+    return (
+        f"- {size:,} responses: SEEDED IN THIS RUN, {minutes} min {rest} s (with VACUUM ANALYZE)."
+    )
+
+
+def _weights(m):
+    lines = [
+        "## Respondent pages in Chromium",
+        "",
+        "| Respondent page | Transferred, compressed (cache as in the journey) | Requests | "
+        "Third-party |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, size, count, outside in m.weights:
+        over = "" if size < PAGE_WEIGHT_TARGET else " (60 KB or more)"
+        lines.append(f"| {name} | {size / 1024:.1f} KB{over} | {count} | {len(outside)} |")
+    delays = sorted(m.delays)
+    p95 = delays[max(0, round(0.95 * len(delays)) - 1)]
+    lines += [
+        "",
+        f"Quick exit, Escape to start of navigation, {len(delays)} runs: median "
+        f"{statistics.median(delays):.1f} ms, p95 {p95:.1f} ms, max {delays[-1]:.1f} ms",
+    ]
+    return lines
+
+
+def _memory(m):
+    peaks = ", ".join(f"{kb / 1024:.0f} MB" for kb in sorted(m.memory.values(), reverse=True))
+    return [
+        "## Memory",
+        "",
+        f"Peak resident memory (VmHWM) of each gunicorn worker at the end of the run: {peaks}.",
+    ]
+
+
+def _target(name, measured, met):
+    return f"| {name} | {measured} | {'met' if met else 'NOT MET'} |"
+
+
+def _targets(m):
+    floor = m.pages[0][1]
+    lines = ["## Targets", "", "| Target | Measured | |", "|---|---:|---|"]
+    for name, load in m.pages[2:]:
+        share = load.requests_per_second / floor.requests_per_second
+        lines.append(
+            _target(
+                f"{name}: at least 50% of the bare view",
+                f"{share:.0%}",
+                share >= SHARE_OF_FLOOR_TARGET,
+            )
+        )
+    (insert, _rows), (survey, stored) = m.submissions
+    share = survey.requests_per_second / insert.requests_per_second
+    lines.append(
+        _target(
+            "Submissions: at least 50% of the bare insert",
+            f"{share:.0%}",
+            share >= SHARE_OF_FLOOR_TARGET,
+        )
+    )
+    acknowledged = survey.count(303)
+    lines.append(
+        _target(
+            "Responses stored = submissions acknowledged",
+            f"{stored:,} / {acknowledged:,}",
+            stored == acknowledged,
+        )
+    )
+    lines.extend(_results_targets(m))
+    heaviest = max(size for _name, size, _count, _outside in m.weights)
+    lines.append(
+        _target(
+            "Every respondent page under 60 KB compressed",
+            f"heaviest {heaviest / 1024:.1f} KB",
+            heaviest < PAGE_WEIGHT_TARGET,
+        )
+    )
+    return lines
+
+
+def _results_targets(m):
+    at_million = [t for size, t, _seconds in m.results if size == 1_000_000]
+    if not at_million:
+        return ["| Results page at 1,000,000 responses | not measured (--quick) | |"]
+    t = at_million[0]
+    ratio = t["page_ms"] / t["raw_ms"]
+    return [
+        _target(
+            "Results page at 1,000,000: within 2× of the raw GROUP BY",
+            f"{ratio:.2f}×",
+            ratio <= RESULTS_RATIO_TARGET,
+        ),
+        _target(
+            "Results page at 1,000,000: under 1 second",
+            _ms(t["page_ms"]),
+            t["page_ms"] < RESULTS_TIME_TARGET_MS,
+        ),
+    ]
+
+
+def markdown(m):
+    minutes, seconds = divmod(round(m.seconds), 60)
+    sections = [
+        [
+            f"# make bench ({m.mode.name}), {datetime.now():%Y-%m-%d %H:%M}",
+            "",
+            f"Machine: {m.machine}. Whole run: {minutes} min {seconds} s.",
+        ],
+        _pages(m),
+        _submissions(m),
+        _results(m),
+        _weights(m),
+        _memory(m),
+        _targets(m),
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections)

@@ -1,0 +1,195 @@
+"""`make bench`: the app measured side by side with its floors, in one run.
+
+    python -m benchmarks.run [--quick]      (make bench [BENCH_ARGS=--quick])
+
+Needs DATABASE_URL naming the PostgreSQL server to use (make provides it, as for `make
+test`); the benchmark's own databases live there (benchmarks/databases.py).
+
+1. The results page, in-process, at 100,000 and 1,000,000 seeded responses, against a
+   raw SQL GROUP BY over the same answers (benchmarks/results_query.py).
+2. gunicorn with the project's gunicorn.conf.py, 2 workers, production settings plus
+   the floor views (benchmarks/settings.py), under wrk at 16 connections: the start and
+   survey pages against a bare Django view; complete submissions against a bare insert,
+   then the responses stored against the submissions acknowledged.
+3. Every respondent page in Chromium: bytes transferred and requests; the quick exit.
+4. Each gunicorn worker's peak memory.
+
+--quick measures at 100,000 responses only, with short load runs. Progress goes to
+standard error; the report, in Markdown, to standard output.
+"""
+
+import argparse
+import json
+import math
+import os
+import secrets
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import django
+
+from benchmarks import databases, load, report, respondent_pages
+from benchmarks.server import fetch, gunicorn
+from tests.browser.harness import ExitStub
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    window: int  # seconds of load per wrk run
+    exit_runs: int  # quick-exit measurements
+    result_runs: int  # timings of each results query, after a warm-up
+    sizes: tuple  # seeded responses to time the results page at
+
+
+FULL = Mode("full", window=30, exit_runs=20, result_runs=5, sizes=(100_000, 1_000_000))
+QUICK = Mode("quick", window=5, exit_runs=5, result_runs=3, sizes=(100_000,))
+
+# Eligibility answers: the response is the survey's questions for someone who reported.
+REPORTER = "stage=eligibility&age_18_or_over=yes&reported=yes_myself"
+# (name, path, method, body) of the pages loaded; the first is the floor.
+PAGES = [
+    ("Bare Django view (floor)", "/bench/bare/", "GET", None),
+    ("Start page, GET /", "/", "GET", None),
+    ("Survey page: eligibility, GET /survey/", "/survey/", "GET", None),
+    ("Survey page: questions, POST /survey/ (reporter)", "/survey/", "POST", REPORTER),
+]
+# Submission bodies to write, per insert per second the bare floor managed: more than
+# the app can take, since it does more work per request than the floor.
+BODIES_PER_FLOOR_INSERT = 1.5
+
+
+def log(message):
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def app_env(database_url, exit_url):
+    """Production settings (DEBUG off) with a throwaway secret key, plus the floors."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "QUICK_EXIT_URL": exit_url,
+        "WEB_CONCURRENCY": "2",
+        "DATABASE_URL": database_url,
+    }
+
+
+def measure_results(env, mode):
+    """(size, timings from results_query, seconds spent seeding or None) per size."""
+    measured = []
+    for size in mode.sizes:
+        url = databases.url_for(env["DATABASE_URL"], databases.SEEDED[size])
+        size_env = {**env, "DATABASE_URL": url}
+        databases.prepare(size_env)
+        seeding = databases.seed(size_env, size, log)
+        log(f"timing the results page at {size:,} responses...")
+        output = databases.python(
+            size_env, "-m", "benchmarks.results_query", f"--runs={mode.result_runs}"
+        )
+        measured.append((size, json.loads(output), seeding))
+    return measured
+
+
+def warm(base):
+    """A few requests of each kind, so that both workers have compiled their templates
+    and opened their database connection before anything is timed."""
+    for name, path, method, body in PAGES:
+        for _ in range(10):
+            if fetch(base + path, method, body) != 200:
+                raise SystemExit(f"{name} did not answer 200 OK")
+
+
+def measure_pages(base, window):
+    loads = []
+    for name, path, method, body in PAGES:
+        log(f"loading {name}...")
+        loads.append((name, load.run(base + path, window, method=method, body=body)))
+    return loads
+
+
+def _rows_added(url, table, action):
+    """What action returns, and how many rows it added to table."""
+    before = databases.count(url, table)
+    result = action()
+    return result, databases.count(url, table) - before
+
+
+def measure_submissions(base, window, database_url, workdir):
+    """((Load, rows stored) of the bare insert, (Load, responses stored) of the survey)."""
+    log("loading the bare insert...")
+    floor = _rows_added(
+        database_url,
+        "bench_insert",
+        lambda: load.run(base + "/bench/insert/", window, method="POST", body=""),
+    )
+    count = math.ceil(floor[0].requests_per_second * window * BODIES_PER_FLOOR_INSERT) + 100
+    log(f"writing {count:,} submissions, each with its own token...")
+    bodies = Path(workdir) / "submissions.txt"
+    load.write_submissions(bodies, count)
+    log("loading complete submissions...")
+    survey = _rows_added(
+        database_url,
+        "surveys_response",
+        lambda: load.run(base + "/survey/", window, method="POST", bodies=bodies),
+    )
+    return floor, survey
+
+
+def measure_http(env, mode, exit_url):
+    databases.prepare(env)
+    databases.empty_for_serving(env["DATABASE_URL"])
+    with tempfile.TemporaryDirectory() as workdir, gunicorn(env, f"{workdir}/error.log") as server:
+        log(f"gunicorn serving on {server.base}, workers {server.workers()}")
+        warm(server.base)
+        pages = measure_pages(server.base, mode.window)
+        submissions = measure_submissions(server.base, mode.window, env["DATABASE_URL"], workdir)
+        log("loading every respondent page in Chromium...")
+        weights, delays = respondent_pages.measure(server.base, exit_url, mode.exit_runs)
+        memory = server.peak_memory_kb()
+    return pages, submissions, weights, delays, memory
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100,000 responses, short runs")
+    mode = QUICK if parser.parse_args().quick else FULL
+    started = time.monotonic()
+    exit_stub = ExitStub()
+    server_url = os.environ["DATABASE_URL"]
+    env = app_env(databases.url_for(server_url, databases.HTTP), exit_stub.url)
+    # This process signs the submissions' tokens: with the server's key.
+    os.environ.update(env)
+    django.setup()
+    try:
+        databases.manage(env, "collectstatic", "--noinput", "-v0")
+        results = measure_results(env, mode)
+        pages, submissions, weights, delays, memory = measure_http(env, mode, exit_stub.url)
+    finally:
+        exit_stub.close()
+    print(
+        report.markdown(
+            report.Measurements(
+                mode=mode,
+                machine=report.machine(env["DATABASE_URL"]),
+                results=results,
+                pages=pages,
+                submissions=submissions,
+                weights=weights,
+                delays=delays,
+                memory=memory,
+                seconds=time.monotonic() - started,
+            )
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
