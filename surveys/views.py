@@ -91,8 +91,21 @@ def _carried(data):
 
 
 def _eligibility_page(request, form):
-    context = {"form": form, "carried": _carried(request.POST)}
+    context = {
+        "form": form,
+        "carried": _carried(request.POST),
+        **_blank_questions(form),
+    }
     return render(request, "surveys/eligibility.html", context)
+
+
+def _blank_questions(form, prefilled=()):
+    """Whether the form's questions show no answers and no errors, so that their markup
+    is the same for everyone: it is then rendered once per process and kept (rendering
+    dozens of questions takes a large share of a page's time). Hidden fields such as the
+    token are outside the kept markup."""
+    blank = not form.is_bound and not set(form.initial) - {"token", *prefilled}
+    return {"blank": blank, "version": QUESTIONNAIRE.version}
 
 
 def _check_eligibility(request):
@@ -121,6 +134,7 @@ def _survey_page(request, form, status=200, notice=""):
         ],
         "reported_label": QUESTIONNAIRE.questions["reported"].label_for(reported),
         "notice": notice,
+        **_blank_questions(form, _ELIGIBILITY_KEYS),
     }
     return render(request, "surveys/survey.html", context, status=status)
 

@@ -1,7 +1,10 @@
 """The respondent's journey through Django's test client: the same requests a browser
 makes with JavaScript off (with it on, only the display differs: see the browser tests)."""
 
+import re
+
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from surveys.models import Response
@@ -148,3 +151,22 @@ def test_changing_the_eligibility_answer_keeps_every_other_answer(client, token)
     assert form["how_reported"].value() == ["phone", "online"]
     assert form["token"].value() == token
     assert Response.objects.count() == 0
+
+
+def test_kept_blank_questions_never_show_anyone_elses_answers(client):
+    """Blank questions are rendered once per process and kept; pages with answers in
+    them are rendered afresh, and never become what the next respondent sees."""
+    cache.clear()
+    eligible = {"stage": "eligibility", "age_18_or_over": "yes", "reported": "yes_myself"}
+    first = client.post(SURVEY, eligible).content.decode()
+    carried = client.post(SURVEY, {**eligible, "believed": "always", "sex": "female"})
+    assert re.search(r'value="always"[^>]*checked', carried.content.decode())
+    second = client.post(SURVEY, eligible).content.decode()
+    for page in (first, second):
+        assert 'name="believed"' in page
+        assert "checked" not in page
+    # The same markup either way, but for the token each page gets.
+    token = re.compile(r'name="token" value="[^"]+"')
+    assert token.sub("", first) == token.sub("", second)
+    assert token.search(first).group() != token.search(second).group()
+    assert "checked" not in client.get(SURVEY).content.decode()
