@@ -1,12 +1,12 @@
 """Submitting: once per token, and never lost to a database failure."""
 
-import psycopg
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from surveys import tokens
 from surveys.models import Response, SubmissionReceipt
+from tests.faults import cut_database_connection
 from tests.survey_data import posted_answers, stored_answers, submission
 
 SURVEY = reverse("surveys:survey")
@@ -60,12 +60,7 @@ def test_database_failure_keeps_the_answers_and_the_retry_stores_once(
 ):
     data = submission(token)
     client.get(reverse("surveys:start"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    # Another session kills the app's connection: the next statement fails for real.
-    with psycopg.connect(_conninfo(), autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    cut_database_connection()
 
     page = client.post(SURVEY, data)
     html = page.content.decode()
@@ -84,11 +79,3 @@ def test_database_failure_keeps_the_answers_and_the_retry_stores_once(
     assert retry.status_code == again.status_code == 303
     assert Response.objects.count() == 1
     assert stored_answers(Response.objects.get()) == posted_answers(data)
-
-
-def _conninfo():
-    """Connection details of the test database, for a second, independent session."""
-    params = connection.get_connection_params()
-    return psycopg.conninfo.make_conninfo(
-        **{k: v for k, v in params.items() if k in {"dbname", "user", "password", "host", "port"}}
-    )
