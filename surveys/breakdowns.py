@@ -69,7 +69,7 @@ def counts_by_answer(filters, question):
 
 
 def _national(filters, question):
-    fresh, stale = _months(filters)
+    fresh, stale = _months(filters.period.start, filters.period.end)
     kept = BreakdownTally.objects.filter(month__in=fresh, by_question=question)
     if filters.reported is not None:
         kept = kept.filter(reported=filters.reported)
@@ -81,11 +81,12 @@ def _national(filters, question):
     return counts
 
 
-def _months(filters):
-    """The filtered period's months whose kept counts are complete, and the rest."""
+def _months(start=None, end=None):
+    """The months from start (inclusive) to end whose kept counts are complete, and the
+    months whose counts are missing or out of date; every month when no bounds."""
     months = AnswerTally.objects.filter(question="", choice="")
-    if filters.period.start:
-        months = months.filter(month__gte=filters.period.start, month__lt=filters.period.end)
+    if start:
+        months = months.filter(month__gte=start, month__lt=end)
     responses = dict(months.values_list("month").annotate(Sum("responses")))
     counted = BreakdownMonth.objects.filter(month__in=responses)
     counted = dict(counted.values_list("month", "responses"))
@@ -107,10 +108,7 @@ def _count(responses, question):
 
 def stale_months():
     """Months whose kept breakdown counts are missing or out of date, oldest first."""
-    responses = AnswerTally.objects.filter(question="", choice="").values_list("month")
-    responses = dict(responses.annotate(Sum("responses")))
-    counted = dict(BreakdownMonth.objects.values_list("month", "responses"))
-    return sorted(month for month, n in responses.items() if counted.get(month) != n)
+    return sorted(_months()[1])
 
 
 def refresh(month):
