@@ -44,7 +44,7 @@ def awaiting_second_factor(user):
 
 
 def redirect_to_second_factor(request):
-    target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+    target = _requested_next(request)
     url = reverse("admin:second_factor")
     return redirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: target})}" if target else url)
 
@@ -127,12 +127,17 @@ def verify_view(site, request):
         "title": _("Set up your authenticator") if setting_up else _("Enter your code"),
         "form": form,
         "setting_up": setting_up,
-        "next": request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, ""),
+        "next": _requested_next(request),
     }
     if setting_up:
         context["qr_code"] = _qr_svg(device.config_url)
         context["key"] = _grouped_key(device)
     return render(request, "admin/second_factor.html", context)
+
+
+def _requested_next(request):
+    """Where the user was going when sign-in began (checked only when followed)."""
+    return request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
 
 
 def _next_url(request):
