@@ -18,6 +18,8 @@ def _to_survey(page, site, reported="Yes, I reported it"):
     page.get_by_label("Yes", exact=True).check()
     page.get_by_label(reported).check()
     page.get_by_role("button", name="Continue").click()
+    # The click only starts the navigation: wait for the questions to be there.
+    page.locator("form[data-survey-form]").wait_for()
 
 
 def test_with_javascript_one_section_at_a_time_focus_on_heading(page, site):
