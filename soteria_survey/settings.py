@@ -197,10 +197,6 @@ WHITENOISE_MAX_AGE = 31536000
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Each process keeps the survey's blank questions rendered (surveys.views); nothing else
-# is cached, and nothing about any respondent.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
 # The longest complete survey (every box ticked, the free text at its limit in four-byte
 # characters) is about 50 KB in 55 fields; anything far larger is not a respondent.
 # surveys.middleware.RequestSizeLimitMiddleware refuses larger bodies of every kind.

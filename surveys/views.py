@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from surveys import tokens
+from surveys import kept, tokens
 from surveys.forms import EligibilityForm, SurveyForm
 from surveys.models import Response
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, Kind
@@ -28,17 +28,17 @@ _ELIGIBILITY_KEYS = frozenset(q.key for q in ELIGIBILITY.questions)
 
 @require_safe
 def start(request):
-    return render(request, "surveys/start.html")
+    return kept.render(request, "surveys/start.html")
 
 
 @require_safe
 def before_you_start(request):
-    return render(request, "surveys/before_you_start.html")
+    return kept.render(request, "surveys/before_you_start.html")
 
 
 @require_safe
 def safety(request):
-    return render(request, "surveys/safety.html")
+    return kept.render(request, "surveys/safety.html")
 
 
 @require_safe
@@ -49,14 +49,19 @@ def quick_exit(request):
 
 @require_safe
 def thank_you(request):
-    return render(request, "surveys/thank_you.html")
+    return kept.render(request, "surveys/thank_you.html")
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def survey(request):
     if request.method == "GET":
-        return _eligibility_page(request, EligibilityForm())
+        # Blank: the same page for everyone.
+        return kept.render(
+            request,
+            "surveys/eligibility.html",
+            lambda slot: {"form": EligibilityForm(), "carried": []},
+        )
     if request.POST.get("stage") != "answers":
         return _check_eligibility(request)
     if request.POST.get("action") == "change":
@@ -91,21 +96,8 @@ def _carried(data):
 
 
 def _eligibility_page(request, form):
-    context = {
-        "form": form,
-        "carried": _carried(request.POST),
-        **_blank_questions(form),
-    }
+    context = {"form": form, "carried": _carried(request.POST)}
     return render(request, "surveys/eligibility.html", context)
-
-
-def _blank_questions(form, prefilled=()):
-    """Whether the form's questions show no answers and no errors, so that their markup
-    is the same for everyone: it is then rendered once per process and kept (rendering
-    dozens of questions takes a large share of a page's time). Hidden fields such as the
-    token are outside the kept markup."""
-    blank = not form.is_bound and not set(form.initial) - {"token", *prefilled}
-    return {"blank": blank, "version": QUESTIONNAIRE.version}
 
 
 def _check_eligibility(request):
@@ -114,29 +106,43 @@ def _check_eligibility(request):
         return _eligibility_page(request, form)
     if form.cleaned_data["age_18_or_over"] != "yes":
         # Nothing is stored for under-18s, not even that they came.
-        return render(request, "surveys/under_18.html")
+        return kept.render(request, "surveys/under_18.html")
     token = request.POST.get("token")
-    initial = {
-        **_given(request.POST),
-        "token": token if tokens.nonce_from(token) else tokens.issue(),
-    }
-    survey_form = SurveyForm(initial=initial, reported=form.cleaned_data["reported"])
-    return _survey_page(request, survey_form)
+    if not tokens.nonce_from(token):
+        token = tokens.issue()
+    eligibility = form.cleaned_data
+    answers = {key: value for key, value in _given(request.POST).items() if key not in eligibility}
+    if answers:  # carried back after changing an eligibility answer
+        initial = {**answers, **eligibility, "token": token}
+        return _survey_page(request, SurveyForm(initial=initial, reported=eligibility["reported"]))
+    # Blank questions: the same page for everyone who gave these eligibility answers,
+    # but for the token.
+    return kept.render(
+        request,
+        "surveys/survey.html",
+        lambda slot: _survey_context(
+            SurveyForm(initial={**eligibility, "token": slot}, reported=eligibility["reported"])
+        ),
+        key=tuple(eligibility.values()),
+        fill=token,
+    )
 
 
 def _survey_page(request, form, status=200, notice=""):
+    return render(request, "surveys/survey.html", _survey_context(form, notice), status=status)
+
+
+def _survey_context(form, notice=""):
     reported = form["reported"].value()
     sections = list(form.section_helpers())
-    context = {
+    return {
         "form": form,
         "sections": [
             (section, helper, number) for number, (section, helper) in enumerate(sections, 1)
         ],
         "reported_label": QUESTIONNAIRE.questions["reported"].label_for(reported),
         "notice": notice,
-        **_blank_questions(form, _ELIGIBILITY_KEYS),
     }
-    return render(request, "surveys/survey.html", context, status=status)
 
 
 def _submit(request):

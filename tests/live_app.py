@@ -9,7 +9,6 @@ that a test can stop and start the database under a running app and dump it afte
 import functools
 import http.client
 import os
-import re
 import secrets
 import shutil
 import socket
@@ -28,9 +27,9 @@ from scripts.database import (
     start_local_cluster,
     stop_local_cluster,
 )
+from tests.survey_data import token_on
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = re.compile(r'name="token" value="([^"]+)"')
 # Bounds, not expectations: how long to wait for a process before calling it broken.
 START_TIMEOUT = 60
 REQUEST_TIMEOUT = 30
@@ -138,7 +137,7 @@ class LiveApp:
         eligibility = {"stage": "eligibility", "age_18_or_over": "yes", "reported": "yes_myself"}
         reply = self.request("POST", "/survey/", eligibility, **request_options)
         assert reply.status == 200, reply.text
-        return TOKEN.search(reply.text).group(1)
+        return token_on(reply.text)
 
     def log(self):
         return self.log_path.read_text()

@@ -1,6 +1,10 @@
 """Complete, valid survey submissions to post in tests."""
 
+import re
+
 from surveys.questionnaire import QUESTIONNAIRE, Kind
+
+_TOKEN = re.compile(r'name="token" value="([^"]+)"')
 
 REPORTER_ANSWERS = {
     "force": "kent",
@@ -82,3 +86,8 @@ def posted_answers(data):
         for key, value in data.items()
         if key in QUESTIONNAIRE.questions and key != "age_18_or_over"
     }
+
+
+def token_on(html):
+    """The form token a survey page carries, read as a browser would send it."""
+    return _TOKEN.search(html).group(1)
