@@ -9,7 +9,7 @@ nothing records an exact time.
 import uuid
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,30 +31,76 @@ class Force(models.Model):
 
 
 class ResponseManager(models.Manager):
-    @transaction.atomic
+    # One statement stores a submission: its receipt, the response, its answers and the
+    # tally. It commits whole or not at all, and needs no transaction or savepoint of its
+    # own, so it costs one round trip. A token already used adds no receipt, and so
+    # nothing else: the statement then returns no row.
+    _RECORD = """
+        WITH receipt AS (
+            INSERT INTO surveys_submissionreceipt (nonce, month)
+            VALUES (%(nonce)s, %(month)s)
+            ON CONFLICT (nonce) DO NOTHING
+            RETURNING month
+        ), response AS (
+            INSERT INTO surveys_response
+                (id, questionnaire_version, force_id, reported, submitted_month)
+            SELECT %(id)s, %(version)s, %(force)s, %(reported)s, month FROM receipt
+            RETURNING id
+        ), answers AS (
+            INSERT INTO surveys_answer (response_id, question, choice, text)
+            SELECT response.id, answer.question, answer.choice, answer.text
+            FROM response, unnest(%(questions)s::varchar[], %(choices)s::varchar[],
+                                  %(texts)s::text[]) AS answer (question, choice, text)
+        ), tally AS (
+            INSERT INTO surveys_answertally AS tally
+                (month, force, reported, question, choice, responses)
+            SELECT %(month)s, %(tally_force)s, %(reported)s, key.question, key.choice, 1
+            FROM unnest(%(tally_questions)s::varchar[], %(tally_choices)s::varchar[])
+                WITH ORDINALITY AS key (question, choice, position)
+            WHERE EXISTS (SELECT FROM response)
+            ORDER BY key.position
+            ON CONFLICT (month, force, reported, question, choice)
+            DO UPDATE SET responses = tally.responses + 1
+        )
+        SELECT id FROM response
+    """
+
     def record(self, *, nonce, version, answers):
         """Store one submission and its answers, once per form token.
 
         ``answers`` maps question keys to a choice key, a list of choice keys, or text.
-        Returns the new Response, or None when this token was already used: a double
-        click or a re-post, which has been stored once already.
+        Returns the new response's id, or None when this token was already used: a
+        double click or a re-post, which has been stored once already.
         """
         month = timezone.localdate().replace(day=1)
-        try:
-            with transaction.atomic():
-                SubmissionReceipt.objects.create(nonce=nonce, month=month)
-        except IntegrityError:
-            return None
-        force = answers.get("force")
-        response = self.create(
-            questionnaire_version=version,
-            force_id=force if force in FORCE_SLUGS else None,
-            reported=answers.get("reported") in REPORTED_CHOICES,
-            submitted_month=month,
+        force = answers.get("force") if answers.get("force") in FORCE_SLUGS else None
+        reported = answers.get("reported") in REPORTED_CHOICES
+        rows = list(Answer.rows(answers))
+        keys = AnswerTally.objects.keys_for(month, force, reported, (row[:2] for row in rows))
+        questions, choices, texts = zip(*rows, strict=True) if rows else ((), (), ())
+        _month, tally_force, _reported, tally_questions, tally_choices = zip(
+            *in_lock_order(keys), strict=True
         )
-        rows = Answer.objects.bulk_create(Answer.rows_for(response, answers))
-        AnswerTally.objects.add_response(response, rows)
-        return response
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self._RECORD,
+                {
+                    "nonce": nonce,
+                    "month": month,
+                    "id": uuid.uuid4(),
+                    "version": version,
+                    "force": force,
+                    "reported": reported,
+                    "questions": list(questions),
+                    "choices": list(choices),
+                    "texts": list(texts),
+                    "tally_force": tally_force[0],
+                    "tally_questions": list(tally_questions),
+                    "tally_choices": list(tally_choices),
+                },
+            )
+            stored = cursor.fetchone()
+        return stored[0] if stored else None
 
 
 class Response(models.Model):
@@ -137,18 +183,18 @@ class Answer(models.Model):
     def __str__(self):
         return f"{self.question}={self.choice}" if self.choice else self.question
 
-    @classmethod
-    def rows_for(cls, response, answers):
+    @staticmethod
+    def rows(answers):
+        """The (question, choice, text) rows that store ``answers`` (question keys to a
+        choice key, a list of choice keys, or text); blank answers have none."""
         for key, value in answers.items():
-            question = QUESTIONNAIRE.questions[key]
-            if question.kind is Kind.TEXT:
-                if value:
-                    yield cls(response=response, question=key, choice="", text=value)
-            elif question.kind is Kind.MULTIPLE:
-                for choice in value:
-                    yield cls(response=response, question=key, choice=choice)
+            kind = QUESTIONNAIRE.questions[key].kind
+            if kind is Kind.MULTIPLE:
+                yield from ((key, choice, "") for choice in value)
+            elif value and kind is Kind.TEXT:
+                yield key, "", value
             elif value:
-                yield cls(response=response, question=key, choice=value)
+                yield key, value, ""
 
 
 class SubmissionReceipt(models.Model):
@@ -191,24 +237,20 @@ class AnswerTallyManager(models.Manager):
         return keys
 
     def add(self, counts):
-        """Add ``counts`` (tally key -> number of responses) in key order, so that
-        concurrent submissions queue for the same rows rather than deadlock."""
-        rows = sorted(counts.items(), key=lambda item: (item[0][0], *map(str, item[0][1:])))
-        if not rows:
+        """Add ``counts`` (tally key -> number of responses)."""
+        if not counts:
             return
-        columns = [list(column) for column in zip(*(key for key, _count in rows), strict=True)]
-        columns.append([count for _key, count in rows])
+        keys = in_lock_order(counts)
+        columns = [list(column) for column in zip(*keys, strict=True)]
+        columns.append([counts[key] for key in keys])
         with connection.cursor() as cursor:
             cursor.execute(self._UPSERT, columns)
 
-    def add_response(self, response, answers):
-        keys = self.keys_for(
-            response.submitted_month,
-            response.force_id,
-            response.reported,
-            ((answer.question, answer.choice) for answer in answers),
-        )
-        self.add(dict.fromkeys(keys, 1))
+
+def in_lock_order(keys):
+    """Tally keys in the one order every writer updates them in, so that concurrent
+    submissions queue for the same rows rather than deadlock."""
+    return sorted(keys, key=lambda key: (key[0], *map(str, key[1:])))
 
 
 class AnswerTally(models.Model):

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from surveys.forces import FORCE_SLUGS, FORCES
-from surveys.models import AnswerTally
+from surveys.models import Answer, AnswerTally
 from surveys.months import shift
 from surveys.questionnaire import (
     NOT_REPORTED,
@@ -51,17 +51,6 @@ FREE_TEXT = [
     "I wish I had been told the case was closed before I read the letter.",
     "They believed me, and that meant everything.",
 ]
-
-
-def _rows(answers):
-    """(question, choice, text) rows of one generated response, as Answer stores them."""
-    for key, value in answers.items():
-        if isinstance(value, list):
-            yield from ((key, choice, "") for choice in value)
-        elif QUESTIONNAIRE.questions[key].kind is Kind.TEXT:
-            yield key, "", value
-        else:
-            yield key, value, ""
 
 
 class Command(BaseCommand):
@@ -105,7 +94,7 @@ class Command(BaseCommand):
                     responses.write_row(
                         (response_id, QUESTIONNAIRE.version, stored_force, reported, month)
                     )
-                    rows = list(_rows(given))
+                    rows = list(Answer.rows(given))
                     answers.append((response_id, rows))
                     tallies.update(
                         AnswerTally.objects.keys_for(
