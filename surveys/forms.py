@@ -4,6 +4,8 @@ Validation only protects the data: unknown choices, over-long text, an exclusive
 combined with others. Every question but the two eligibility ones is optional.
 """
 
+import functools
+
 from crispy_forms.helper import FormHelper
 from crispy_forms_gds.choices import Choice as GdsChoice
 from crispy_forms_gds.layout import Field, Layout, Size
@@ -89,16 +91,22 @@ def _layout_field(question):
     return Field.radios(question.key, legend_size=Size.SMALL)
 
 
+def _fields_for(sections, required=False):
+    return {
+        question.key: _field_for(question, required=required)
+        for section in sections
+        for question in section.questions
+    }
+
+
 class _QuestionnaireForm(forms.Form):
     """Fields for some sections of the questionnaire, one helper per section so that a
     template can put each section in its own region."""
 
-    def __init__(self, *args, sections, required=False, **kwargs):
+    def __init__(self, *args, sections, fields, **kwargs):
         super().__init__(*args, **kwargs)
         self.sections = sections
-        for section in sections:
-            for question in section.questions:
-                self.fields[question.key] = _field_for(question, required=required)
+        self.fields.update(fields)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -136,7 +144,8 @@ class EligibilityForm(_QuestionnaireForm):
     """Whether the survey is for this person, and which sections apply to them."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, sections=[ELIGIBILITY], required=True, **kwargs)
+        fields = _fields_for([ELIGIBILITY], required=True)
+        super().__init__(*args, sections=[ELIGIBILITY], fields=fields, **kwargs)
         self.fields["age_18_or_over"].error_messages["required"] = _(
             "Select whether you are aged 18 or over"
         )
@@ -145,22 +154,37 @@ class EligibilityForm(_QuestionnaireForm):
         )
 
 
+def _survey_fields(audience):
+    fields = _fields_for(QUESTIONNAIRE.sections_for(audience))
+    for question in ELIGIBILITY.questions:
+        fields[question.key] = forms.ChoiceField(
+            choices=[(c.key, c.label) for c in question.choices],
+            widget=forms.HiddenInput,
+            error_messages={"invalid_choice": INVALID_CHOICE},
+        )
+    return fields
+
+
+_shared_survey_fields = functools.cache(_survey_fields)
+
+
 class SurveyForm(_QuestionnaireForm):
     """The questions for one respondent, chosen by their eligibility answers, which
-    travel with the form as hidden fields together with the single-use token."""
+    travel with the form as hidden fields together with the single-use token.
+
+    Building the fields is a large part of handling a submission, so a form that is only
+    validated, never shown (``shared_fields=True``), uses fields built once per audience
+    and shared. A form to show builds its own: rendering changes its fields' widgets.
+    """
 
     token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, reported, **kwargs):
+    def __init__(self, *args, reported, shared_fields=False, **kwargs):
+        audience = audience_for(reported)
+        fields = (_shared_survey_fields if shared_fields else _survey_fields)(audience)
         super().__init__(
-            *args, sections=QUESTIONNAIRE.sections_for(audience_for(reported)), **kwargs
+            *args, sections=QUESTIONNAIRE.sections_for(audience), fields=fields, **kwargs
         )
-        for question in ELIGIBILITY.questions:
-            self.fields[question.key] = forms.ChoiceField(
-                choices=[(c.key, c.label) for c in question.choices],
-                widget=forms.HiddenInput,
-                error_messages={"invalid_choice": INVALID_CHOICE},
-            )
 
     def clean(self):
         cleaned = super().clean()

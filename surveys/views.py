@@ -146,19 +146,19 @@ def _survey_context(form, notice=""):
 
 
 def _submit(request):
-    form = SurveyForm(request.POST, reported=request.POST.get("reported"))
+    # Only validated here, so it may share its fields; a page showing the answers again
+    # gets a form of its own.
+    form = SurveyForm(request.POST, reported=request.POST.get("reported"), shared_fields=True)
     if not form.is_valid():
-        return _survey_page(request, form)
+        return _survey_page(request, _shown(request.POST))
     nonce = form.nonce
     if nonce is None:
         # Forged, damaged or very old: store nothing, but keep every answer on screen
         # with a fresh token so that sending again works.
         data = request.POST.copy()
         data["token"] = tokens.issue()
-        form = SurveyForm(data, reported=data.get("reported"))
-        form.is_valid()
         notice = _("Your answers have not been sent yet. Check them, then send them again.")
-        return _survey_page(request, form, status=400, notice=notice)
+        return _survey_page(request, _shown(data), status=400, notice=notice)
     try:
         Response.objects.record(nonce=nonce, version=QUESTIONNAIRE.version, answers=form.answers())
     except (OperationalError, InterfaceError) as error:
@@ -167,8 +167,15 @@ def _submit(request):
             "Sorry, there is a problem with the service and your answers have not been "
             "saved yet. They are still here. Please try sending them again in a few minutes."
         )
-        return _survey_page(request, form, status=503, notice=notice)
+        return _survey_page(request, _shown(request.POST), status=503, notice=notice)
     # 303: the browser fetches the thank-you page with GET, so a reload cannot re-post.
     response = redirect("surveys:thank_you")
     response.status_code = 303
     return response
+
+
+def _shown(data):
+    """A survey form to show again with ``data`` in it, and its errors."""
+    form = SurveyForm(data, reported=data.get("reported"))
+    form.is_valid()
+    return form

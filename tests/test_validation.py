@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from surveys import forms, tokens
 from surveys.models import Response
-from surveys.questionnaire import FREE_TEXT_MAX_LENGTH
+from surveys.questionnaire import FREE_TEXT_MAX_LENGTH, Audience
 from tests.survey_data import submission
 
 SURVEY = reverse("surveys:survey")
@@ -82,3 +83,22 @@ def test_unknown_fields_are_ignored(client, token):
     assert response.status_code == 303
     stored = Response.objects.get()
     assert not stored.answers.filter(question__in=["ip_address", "name"]).exists()
+
+
+def test_pages_shown_again_never_change_the_fields_submissions_share(client, token):
+    """A submission is validated with fields built once and shared; showing a form
+    changes its fields' widgets (error and hint references), so a page showing the
+    answers again must use fields of its own."""
+    assert client.post(SURVEY, submission(token)).status_code == 303
+    shared = forms._shared_survey_fields(Audience.REPORTED)
+    before = {key: dict(field.widget.attrs) for key, field in shared.items()}
+
+    invalid = submission(tokens.issue(), dignity_respect="sometimes-maybe", free_text="x")
+    page = client.post(SURVEY, invalid)
+
+    assert page.status_code == 200
+    # Rendering set these on the widgets of the form shown...
+    assert 'aria-describedby="id_free_text_hint id_free_text-info"' in page.content.decode()
+    # ...and not on the shared ones.
+    assert {key: dict(field.widget.attrs) for key, field in shared.items()} == before
+    assert forms._shared_survey_fields(Audience.REPORTED) is shared
