@@ -8,6 +8,7 @@ nothing records an exact time.
 
 import uuid
 
+import psycopg
 from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
@@ -34,17 +35,20 @@ class ResponseManager(models.Manager):
     # One statement stores a submission: its receipt, the response, its answers and the
     # tally. It commits whole or not at all, and needs no transaction or savepoint of its
     # own, so it costs one round trip. A token already used adds no receipt, and so
-    # nothing else: the statement then returns no row.
+    # nothing else: the statement then returns no row. (Parameters are typed: they are
+    # bound on the server.)
     _RECORD = """
         WITH receipt AS (
             INSERT INTO surveys_submissionreceipt (nonce, month)
-            VALUES (%(nonce)s, %(month)s)
+            VALUES (%(nonce)s::varchar, %(month)s::date)
             ON CONFLICT (nonce) DO NOTHING
             RETURNING month
         ), response AS (
             INSERT INTO surveys_response
                 (id, questionnaire_version, force_id, reported, submitted_month)
-            SELECT %(id)s, %(version)s, %(force)s, %(reported)s, month FROM receipt
+            SELECT %(id)s::uuid, %(version)s::varchar, %(force)s::varchar,
+                   %(reported)s::boolean, month
+            FROM receipt
             RETURNING id
         ), answers AS (
             INSERT INTO surveys_answer (response_id, question, choice, text)
@@ -54,7 +58,8 @@ class ResponseManager(models.Manager):
         ), tally AS (
             INSERT INTO surveys_answertally AS tally
                 (month, force, reported, question, choice, responses)
-            SELECT %(month)s, %(tally_force)s, %(reported)s, key.question, key.choice, 1
+            SELECT %(month)s::date, %(tally_force)s::varchar, %(reported)s::boolean,
+                   key.question, key.choice, 1
             FROM unnest(%(tally_questions)s::varchar[], %(tally_choices)s::varchar[])
                 WITH ORDINALITY AS key (question, choice, position)
             WHERE EXISTS (SELECT FROM response)
@@ -81,7 +86,15 @@ class ResponseManager(models.Manager):
         _month, tally_force, _reported, tally_questions, tally_choices = zip(
             *in_lock_order(keys), strict=True
         )
-        with connection.cursor() as cursor:
+        # Django's cursor checks the connection's health and translates errors; the
+        # statement itself goes through a psycopg cursor that binds on the server, so
+        # that the arrays travel as parameters rather than quoted into the SQL (a
+        # tenth of a submission's cost at both ends).
+        with (
+            connection.cursor() as django_cursor,
+            connection.wrap_database_errors,
+            psycopg.Cursor(django_cursor.connection) as cursor,
+        ):
             cursor.execute(
                 self._RECORD,
                 {
