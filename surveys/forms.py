@@ -101,7 +101,13 @@ def _fields_for(sections, required=False):
 
 class _QuestionnaireForm(forms.Form):
     """Fields for some sections of the questionnaire, one helper per section so that a
-    template can put each section in its own region."""
+    template can put each section in its own region.
+
+    Building the fields is a large part of handling a request, so a form that is only
+    validated, never shown (``shared_fields=True``), uses fields built once and shared
+    with every such form. A form to show builds its own: rendering changes its fields'
+    widgets.
+    """
 
     def __init__(self, *args, sections, fields, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,18 +146,24 @@ class _QuestionnaireForm(forms.Form):
         return {key: value for key, value in self.cleaned_data.items() if value}
 
 
+def _eligibility_fields():
+    fields = _fields_for([ELIGIBILITY], required=True)
+    fields[AGE_GATE].error_messages["required"] = _("Select whether you are aged 18 or over")
+    fields["reported"].error_messages["required"] = _(
+        "Select whether what happened was reported to the police"
+    )
+    return fields
+
+
+_shared_eligibility_fields = functools.cache(_eligibility_fields)
+
+
 class EligibilityForm(_QuestionnaireForm):
     """Whether the survey is for this person, and which sections apply to them."""
 
-    def __init__(self, *args, **kwargs):
-        fields = _fields_for([ELIGIBILITY], required=True)
+    def __init__(self, *args, shared_fields=False, **kwargs):
+        fields = (_shared_eligibility_fields if shared_fields else _eligibility_fields)()
         super().__init__(*args, sections=[ELIGIBILITY], fields=fields, **kwargs)
-        self.fields["age_18_or_over"].error_messages["required"] = _(
-            "Select whether you are aged 18 or over"
-        )
-        self.fields["reported"].error_messages["required"] = _(
-            "Select whether what happened was reported to the police"
-        )
 
 
 def _survey_fields(audience):
@@ -170,12 +182,7 @@ _shared_survey_fields = functools.cache(_survey_fields)
 
 class SurveyForm(_QuestionnaireForm):
     """The questions for one respondent, chosen by their eligibility answers, which
-    travel with the form as hidden fields together with the single-use token.
-
-    Building the fields is a large part of handling a submission, so a form that is only
-    validated, never shown (``shared_fields=True``), uses fields built once per audience
-    and shared. A form to show builds its own: rendering changes its fields' widgets.
-    """
+    travel with the form as hidden fields together with the single-use token."""
 
     token = forms.CharField(widget=forms.HiddenInput, required=False)
 

@@ -101,9 +101,11 @@ def _eligibility_page(request, form):
 
 
 def _check_eligibility(request):
-    form = EligibilityForm(request.POST)
+    form = EligibilityForm(request.POST, shared_fields=True)
     if not form.is_valid():
-        return _eligibility_page(request, form)
+        shown = EligibilityForm(request.POST)
+        shown.is_valid()
+        return _eligibility_page(request, shown)
     if form.cleaned_data["age_18_or_over"] != "yes":
         # Nothing is stored for under-18s, not even that they came.
         return kept.render(request, "surveys/under_18.html")
