@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys.forces import FORCE_SLUGS
-from surveys.questionnaire import QUESTIONNAIRE, REPORTED_CHOICES, Kind
+from surveys.questionnaire import FREE_TEXT_QUESTION, QUESTIONNAIRE, REPORTED_CHOICES, Kind
 
 
 class Force(models.Model):
@@ -191,6 +191,13 @@ class Answer(models.Model):
             # (say ethnicity=white), to count their other answers. Plain counts come
             # from AnswerTally instead.
             models.Index(fields=["question", "choice"], include=["response"], name="answer_count"),
+            # The free text the results page shows: the first 200 in response order (a
+            # random order) are read straight off this, rather than sorting every one.
+            models.Index(
+                fields=["response"],
+                condition=models.Q(question=FREE_TEXT_QUESTION),
+                name="answer_free_text",
+            ),
         ]
 
     def __str__(self):

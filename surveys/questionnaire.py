@@ -144,6 +144,7 @@ REPORTED_CHOICES = frozenset({REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE})
 
 # Asked only to decide who may answer (under-18s are sent to help instead); never stored.
 AGE_GATE = "age_18_or_over"
+FREE_TEXT_QUESTION = "free_text"
 
 ELIGIBILITY = Section(
     key="eligibility",
@@ -583,7 +584,7 @@ SECTIONS = (
         title=_("In your own words"),
         questions=(
             Question(
-                "free_text",
+                FREE_TEXT_QUESTION,
                 _("Is there anything else you would like to tell us about your experience?"),
                 Kind.TEXT,
                 hint=_(

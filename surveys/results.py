@@ -18,7 +18,7 @@ from surveys import disclosure, months
 from surveys.breakdowns import counts_by_answer
 from surveys.forces import FORCES
 from surveys.models import Answer, AnswerTally, Response
-from surveys.questionnaire import AGE_GATE, ELIGIBILITY, QUESTIONNAIRE, Kind
+from surveys.questionnaire import AGE_GATE, ELIGIBILITY, FREE_TEXT_QUESTION, QUESTIONNAIRE, Kind
 from surveys.redaction import redact
 
 # Ordinal scales shown as diverging bars: (negative answers from the middle outwards,
@@ -247,8 +247,8 @@ def free_texts(filters, threshold):
     """Redacted free-text answers under the filters (at most FREE_TEXT_LIMIT, in no
     meaningful order: the response ids are random), or None when fewer than the
     threshold exist, which could point to particular people."""
-    answers = Answer.objects.filter(question="free_text", response__in=filters.responses())
-    answers = answers.exclude(text="")
+    # (An empty answer is never stored: Answer.rows.)
+    answers = Answer.objects.filter(question=FREE_TEXT_QUESTION, response__in=filters.responses())
     texts = list(answers.order_by("response_id").values_list("text", flat=True)[:FREE_TEXT_LIMIT])
     if len(texts) < threshold:
         return None
