@@ -49,9 +49,9 @@ def _wrk():
     return wrk
 
 
-def run(url, window, method="GET", body=None, bodies=None):
+def run(url, window, method="GET", body=None, bodies=None, headers=()):
     """Load url for window seconds: one fixed request, or each line of the file
-    ``bodies`` POSTed once."""
+    ``bodies`` POSTed once; ``headers`` ("Name: value") added to every request."""
     with tempfile.TemporaryDirectory() as done:
         env = {
             **os.environ,
@@ -63,7 +63,7 @@ def run(url, window, method="GET", body=None, bodies=None):
             env["BENCH_BODY"] = body
         if bodies is not None:
             env.update(BENCH_BODIES=str(bodies), BENCH_THREADS=str(THREADS))
-        output = _wrk_until_answered(_command(url, window), env, Path(done))
+        output = _wrk_until_answered(_command(url, window, headers), env, Path(done))
     line = next(line for line in output.splitlines() if line.startswith("BENCH_RESULT "))
     result = json.loads(line.removeprefix("BENCH_RESULT "))
     return Load(
@@ -78,7 +78,7 @@ def run(url, window, method="GET", body=None, bodies=None):
     )
 
 
-def _command(url, window):
+def _command(url, window, headers):
     return [
         _wrk(),
         f"--threads={THREADS}",
@@ -86,6 +86,7 @@ def _command(url, window):
         f"--duration={window + DRAIN_SECONDS}s",
         "--timeout=30s",  # gunicorn's own timeout
         "--header=Accept-Encoding: gzip, deflate, br",  # as browsers send it
+        *(f"--header={header}" for header in headers),
         f"--script={SCRIPT}",
         url,
     ]

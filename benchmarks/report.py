@@ -27,6 +27,7 @@ class Measurements:
     weights: list  # (page, bytes, requests, third-party URLs)
     delays: list  # quick exit, ms
     memory: dict  # worker pid -> peak resident KB
+    yardstick: object  # yardstick.bench.Yardstick: django-survey-and-report
     seconds: float  # the whole run
 
 
@@ -169,6 +170,43 @@ def _memory(m):
     ]
 
 
+def _yardstick(m):
+    y = m.yardstick
+    questions = next(load for name, load in m.pages if name.startswith("Survey page: questions"))
+    survey = m.submissions[1][0]
+    equal = "equal" if y.stored == y.acknowledged else "NOT EQUAL"
+    made = "reused from an earlier run" if y.reused else "made in this run"
+    rows = [
+        ("Survey page, every question for a reporter on one page", questions, y.page),
+        ("Complete survey submission", survey, y.submissions),
+    ]
+    return [
+        "## Against django-survey-and-report",
+        "",
+        f"The same {y.questions} questions (a reporter's: every section on one page) in "
+        "django-survey-and-report 1.5.0, the maintained Django survey package, served the "
+        f"same way (gunicorn, 2 workers, DEBUG off, gzip) and loaded the same way (wrk, "
+        f"{CONNECTIONS} connections, {m.mode.window} s per row): its survey page "
+        f"(GET {y.path}) and complete submissions (POST, every question answered, with a "
+        "CSRF cookie and token). Its survey was " + made + ".",
+        "",
+        "| Request | Ours, requests/s | Theirs, requests/s | Ours ÷ theirs "
+        "| Theirs: p50 | p95 | p99 | Their responses |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+        *(
+            f"| {name} | {ours.requests_per_second:,.1f} | "
+            f"{theirs.requests_per_second:,.1f} | "
+            f"{ours.requests_per_second / theirs.requests_per_second:,.0f}× | "
+            f"{_ms(theirs.p50_ms)} | {_ms(theirs.p95_ms)} | {_ms(theirs.p99_ms)} | "
+            f"{_responses(theirs)} |"
+            for name, ours, theirs in rows
+        ),
+        "",
+        f"django-survey-and-report: {y.acknowledged:,} submissions acknowledged (302), "
+        f"{y.stored:,} responses stored: {equal}.",
+    ]
+
+
 def _target(name, measured, met):
     return f"| {name} | {measured} | {'met' if met else 'NOT MET'} |"
 
@@ -247,6 +285,7 @@ def markdown(m):
         _results(m),
         _weights(m),
         _memory(m),
+        _yardstick(m),
         _targets(m),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections)

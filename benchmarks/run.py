@@ -13,6 +13,8 @@ test`); the benchmark's own databases live there (benchmarks/databases.py).
    then the responses stored against the submissions acknowledged.
 3. Every respondent page in Chromium: bytes transferred and requests; the quick exit.
 4. Each gunicorn worker's peak memory.
+5. The yardstick: the same survey served by django-survey-and-report, its survey page
+   and complete submissions under the same load (benchmarks/yardstick/).
 
 --quick measures at 100,000 responses only, with short load runs. Progress goes to
 standard error; the report, in Markdown, to standard output.
@@ -34,6 +36,7 @@ import django
 
 from benchmarks import databases, load, report, respondent_pages
 from benchmarks.server import fetch, gunicorn
+from benchmarks.yardstick import bench as yardstick
 from tests.browser.harness import ExitStub
 
 
@@ -172,6 +175,8 @@ def main():
         databases.manage(env, "collectstatic", "--noinput", "-v0")
         results = measure_results(env, mode)
         pages, submissions, weights, delays, memory = measure_http(env, mode, exit_stub.url)
+        log("measuring django-survey-and-report...")
+        other = yardstick.run(server_url, mode.window, log)
     finally:
         exit_stub.close()
     print(
@@ -185,6 +190,7 @@ def main():
                 weights=weights,
                 delays=delays,
                 memory=memory,
+                yardstick=other,
                 seconds=time.monotonic() - started,
             )
         )
