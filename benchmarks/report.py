@@ -28,6 +28,7 @@ class Measurements:
     delays: list  # quick exit, ms
     memory: dict  # worker pid -> peak resident KB
     yardstick: object  # yardstick.bench.Yardstick: django-survey-and-report
+    plain_page: tuple  # (bytes, requests) of a plain GOV.UK Frontend page: the weight floor
     seconds: float  # the whole run
 
 
@@ -151,6 +152,18 @@ def _weights(m):
     for name, size, count, outside in m.weights:
         over = "" if size < PAGE_WEIGHT_TARGET else " (60 KB or more)"
         lines.append(f"| {name} | {size / 1024:.1f} KB{over} | {count} | {len(outside)} |")
+    plain_size, plain_count = m.plain_page
+    lines.append(
+        f"| Plain GOV.UK Frontend page (floor: template, one heading, GOV.UK Frontend's own "
+        f"CSS, JS, fonts and images; empty cache) | {plain_size / 1024:.1f} KB | "
+        f"{plain_count} | 0 |"
+    )
+    start = next(size for name, size, _count, _outside in m.weights if name.startswith("Start"))
+    lines += [
+        "",
+        f"The start page (empty cache, as the floor) weighs {start / plain_size:.0%} of the "
+        "plain GOV.UK Frontend page.",
+    ]
     delays = sorted(m.delays)
     p95 = delays[max(0, round(0.95 * len(delays)) - 1)]
     lines += [

@@ -11,7 +11,8 @@ test`); the benchmark's own databases live there (benchmarks/databases.py).
    the floor views (benchmarks/settings.py), under wrk at 16 connections: the start and
    survey pages against a bare Django view; complete submissions against a bare insert,
    then the responses stored against the submissions acknowledged.
-3. Every respondent page in Chromium: bytes transferred and requests; the quick exit.
+3. Every respondent page in Chromium: bytes transferred and requests, beside a plain
+   GOV.UK Frontend page (benchmarks/plain_govuk.py); the quick exit.
 4. Each gunicorn worker's peak memory.
 5. The yardstick: the same survey served by django-survey-and-report, its survey page
    and complete submissions under the same load (benchmarks/yardstick/).
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import django
 
-from benchmarks import databases, load, report, respondent_pages
+from benchmarks import databases, load, plain_govuk, report, respondent_pages
 from benchmarks.server import fetch, gunicorn
 from benchmarks.yardstick import bench as yardstick
 from tests.browser.harness import ExitStub
@@ -175,6 +176,8 @@ def main():
         databases.manage(env, "collectstatic", "--noinput", "-v0")
         results = measure_results(env, mode)
         pages, submissions, weights, delays, memory = measure_http(env, mode, exit_stub.url)
+        log("weighing a plain GOV.UK Frontend page in Chromium...")
+        plain_page = plain_govuk.measure()
         log("measuring django-survey-and-report...")
         other = yardstick.run(server_url, mode.window, log)
     finally:
@@ -191,6 +194,7 @@ def main():
                 delays=delays,
                 memory=memory,
                 yardstick=other,
+                plain_page=plain_page,
                 seconds=time.monotonic() - started,
             )
         )
