@@ -110,3 +110,12 @@ def test_kept_pages_need_no_database(client):
         client.get(reverse("surveys:start"))
         client.get(SURVEY)
         client.post(SURVEY, _eligible("yes_myself"), **GZIP)
+
+
+def test_a_changed_setting_is_on_the_next_kept_page(client, settings):
+    url = reverse("surveys:start")
+    assert settings.QUICK_EXIT_URL in client.get(url).content.decode()
+    settings.QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
+    assert (
+        'data-quick-exit-url="https://www.bbc.co.uk/weather"' in client.get(url).content.decode()
+    )
