@@ -107,7 +107,7 @@ def warm(base):
     and opened their database connection before anything is timed."""
     for name, path, method, body in PAGES:
         for _ in range(10):
-            if fetch(base + path, method, body) != 200:
+            if fetch(base + path, method, body).status != 200:
                 raise SystemExit(f"{name} did not answer 200 OK")
 
 

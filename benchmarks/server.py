@@ -19,14 +19,24 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def fetch(url, method="GET", body=None):
-    """One request (body: urlencoded form data); the response's status."""
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    location: str | None
+    text: str
+
+
+def fetch(url, method="GET", body=None, headers=None):
+    """One request (body: urlencoded form data; headers: more request headers)."""
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+    headers = dict(headers or {})
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     try:
         connection.request(method, parts.path, body=body, headers=headers)
-        return connection.getresponse().status
+        response = connection.getresponse()
+        return Reply(response.status, response.getheader("Location"), response.read().decode())
     finally:
         connection.close()
 
@@ -76,7 +86,7 @@ def _wait_until_serving(process, base, error_log):
         if process.poll() is not None:
             break
         try:
-            if fetch(base + "/bench/bare/") == 200:
+            if fetch(base + "/bench/bare/").status == 200:
                 return
         except OSError:
             pass

@@ -9,17 +9,15 @@ so no session cookie is needed. The survey page is loaded without cookies, as a 
 visit.
 """
 
-import http.client
 import json
 import os
 import secrets
 import sys
 import tempfile
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from benchmarks import databases, load
-from benchmarks.server import gunicorn
+from benchmarks.server import fetch, gunicorn
 from benchmarks.yardstick import DATABASE
 from scripts.database import ensure_database
 
@@ -66,35 +64,24 @@ def prepare(env):
     return json.loads(databases.python(env, "-m", "benchmarks.yardstick.survey"))
 
 
-def _request(url, method="GET", body=None, headers=None):
-    """One request; (status, Location, body)."""
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    headers = dict(headers or {})
-    if body is not None:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    try:
-        connection.request(method, parts.path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.getheader("Location"), response.read().decode()
-    finally:
-        connection.close()
-
-
 def _warm(base, target, body, cookie, database_url):
     """Check that the page shows every question and that submissions are stored; a few
     of each, so both workers are ready before anything is timed."""
     url = base + target["path"]
     last = f'name="question_{target["questions"]}"'
     for _ in range(WARM_REQUESTS):
-        status, _location, html = _request(url)
-        if status != 200 or last not in html:
-            raise SystemExit(f"GET {target['path']} answered {status} without every question")
+        reply = fetch(url)
+        if reply.status != 200 or last not in reply.text:
+            raise SystemExit(
+                f"GET {target['path']} answered {reply.status} without every question"
+            )
     before = databases.count(database_url, "survey_response")
     for _ in range(WARM_REQUESTS):
-        status, location, _html = _request(url, "POST", body, {"Cookie": cookie})
-        if status != STORED_STATUS or "/confirm/" not in (location or ""):
-            raise SystemExit(f"POST {target['path']} answered {status}, not a stored response")
+        reply = fetch(url, "POST", body, {"Cookie": cookie})
+        if reply.status != STORED_STATUS or "/confirm/" not in (reply.location or ""):
+            raise SystemExit(
+                f"POST {target['path']} answered {reply.status}, not a stored response"
+            )
     stored = databases.count(database_url, "survey_response") - before
     if stored != WARM_REQUESTS:
         raise SystemExit(f"{WARM_REQUESTS} submissions acknowledged, {stored} stored")
