@@ -1,5 +1,5 @@
 """The floor for page weight: a plain GOV.UK Frontend page, weighed in Chromium as
-respondent_pages.py weighs ours.
+respondent_pages.py weighs ours (with its requests_loaded).
 
     python -m benchmarks.plain_govuk
 
@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
+from benchmarks.respondent_pages import outside, requests_loaded
 from benchmarks.server import ROOT
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS
 
@@ -151,38 +152,17 @@ class PlainPage:
         self.server.server_close()
 
 
-def weigh(url):
-    """Every request the page at url makes, from an empty cache, as (url, resource
-    type, bytes transferred with headers), counted as respondent_pages counts."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        page = context.new_page()
-        requests = []
-        page.on("request", lambda request: requests.append(request))
-        page.goto(url)
-        page.wait_for_load_state("networkidle")
-        rows = [
-            (
-                r.url,
-                r.resource_type,
-                r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"],
-            )
-            for r in requests
-        ]
-        browser.close()
-    return rows
-
-
 def measure_requests():
-    """Each request of the plain page, as weigh() gives them; none may leave 127.0.0.1."""
+    """Each request of the plain page, as respondent_pages.requests_loaded() gives them;
+    none may leave 127.0.0.1."""
     with tempfile.TemporaryDirectory() as workdir:
         files = _files(_package(pinned_version(), workdir))
-    with PlainPage(files) as server:
-        rows = weigh(server.url)
-    outside = [url for url, _type, _size in rows if urlsplit(url).hostname != "127.0.0.1"]
-    if outside:
-        raise RuntimeError(f"the plain page left 127.0.0.1: {outside}")
+    with PlainPage(files) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        rows = requests_loaded(browser, lambda page: page.goto(server.url))
+        browser.close()
+    if outside(rows):
+        raise RuntimeError(f"the plain page left 127.0.0.1: {outside(rows)}")
     return rows
 
 

@@ -54,29 +54,43 @@ def _pages(page, base):
     ]
 
 
-def measure_weight(browser, base):
-    rows = []
-    names = [name for name, _go in _pages(None, base)]
-    for name in names:
-        # A fresh context per page: an empty cache, as on a first visit.
-        context = browser.new_context()
-        page = context.new_page()
-        own = []
+def requests_loaded(browser, go):
+    """What go(page) loads in a fresh browser context (an empty cache, as on a first
+    visit), from its last navigation on, once the network is idle: (URL, resource type,
+    bytes transferred with headers) for each request."""
+    context = browser.new_context()
+    page = context.new_page()
+    own = []
 
-        def started(request, own=own, frame=page.main_frame):
-            # Several steps lead to some pages: count from the last navigation onwards.
-            if request.is_navigation_request() and request.frame == frame:
-                own.clear()
-            own.append(request)
+    def started(request, frame=page.main_frame):
+        # Several steps lead to some pages: count from the last navigation onwards.
+        if request.is_navigation_request() and request.frame == frame:
+            own.clear()
+        own.append(request)
 
-        page.on("request", started)
-        dict(_pages(page, base))[name]()
-        page.wait_for_load_state("networkidle")
-        size = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in own)
-        outside = [r.url for r in own if urlsplit(r.url).hostname != "127.0.0.1"]
-        rows.append((name, size, len(own), outside))
-        context.close()
+    page.on("request", started)
+    go(page)
+    page.wait_for_load_state("networkidle")
+    rows = [
+        (r.url, r.resource_type, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])
+        for r in own
+    ]
+    context.close()
     return rows
+
+
+def outside(rows):
+    """The URLs of requests_loaded() rows that left 127.0.0.1."""
+    return [url for url, _type, _size in rows if urlsplit(url).hostname != "127.0.0.1"]
+
+
+def measure_weight(browser, base):
+    weights = []
+    for name, _go in _pages(None, base):
+        rows = requests_loaded(browser, lambda page, name=name: dict(_pages(page, base))[name]())
+        size = sum(size for _url, _type, size in rows)
+        weights.append((name, size, len(rows), outside(rows)))
+    return weights
 
 
 def measure_exit(browser, base, exit_url, runs):
