@@ -10,6 +10,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms_gds.choices import Choice as GdsChoice
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from surveys import tokens
@@ -40,6 +41,29 @@ def _gds_choices(question):
     return choices
 
 
+class _KeyedChoices:
+    """A question's answers checked against its choice keys in a set. Django's choice
+    fields walk every choice for each answer, looking into each lazily translated label
+    on the way: a large part of validating a submission."""
+
+    def __init__(self, *, keys, **kwargs):
+        super().__init__(**kwargs)
+        self.keys = keys
+
+    def valid_value(self, value):
+        return value in self.keys
+
+
+class _ChoiceField(_KeyedChoices, forms.ChoiceField):
+    pass
+
+
+class _MultipleChoiceField(_KeyedChoices, forms.MultipleChoiceField):
+    def to_python(self, value):
+        # A box ticked twice (only a hand-made request can do that) is one answer.
+        return list(dict.fromkeys(super().to_python(value)))
+
+
 def _field_for(question, required=False):
     common = {"label": question.text, "help_text": question.hint, "required": required}
     if question.kind is Kind.TEXT:
@@ -57,21 +81,22 @@ def _field_for(question, required=False):
             },
             **common,
         )
+    common["keys"] = question.choice_keys
     messages = {"invalid_choice": INVALID_CHOICE, "invalid_list": INVALID_CHOICE}
     if question.kind is Kind.MULTIPLE:
-        return forms.MultipleChoiceField(
+        return _MultipleChoiceField(
             choices=_gds_choices(question),
             widget=forms.CheckboxSelectMultiple,
             error_messages=messages,
             **common,
         )
     if question.select:
-        return forms.ChoiceField(
+        return _ChoiceField(
             choices=[("", _("Choose one")), *((c.key, c.label) for c in question.choices)],
             error_messages=messages,
             **common,
         )
-    return forms.ChoiceField(
+    return _ChoiceField(
         choices=_gds_choices(question),
         widget=forms.RadioSelect,
         error_messages=messages,
@@ -99,17 +124,31 @@ def _fields_for(sections, required=False):
     }
 
 
+class _ValidatedBoundField(BoundField):
+    """All that validating a field needs of a BoundField: where its data is. A form
+    that is only validated never shows the label, help text and ids that Django's
+    BoundField works out for each field when it is made."""
+
+    def __init__(self, form, field, name):
+        self.form = form
+        self.field = field
+        self.name = name
+        self.html_name = form.add_prefix(name)
+
+
 class _QuestionnaireForm(forms.Form):
     """Fields for some sections of the questionnaire, one helper per section so that a
     template can put each section in its own region.
 
     Building the fields is a large part of handling a request, so a form that is only
     validated, never shown (``shared_fields=True``), uses fields built once and shared
-    with every such form. A form to show builds its own: rendering changes its fields'
-    widgets.
+    with every such form, and bound fields that leave out what only a page needs. A
+    form to show builds its own fields: rendering changes their widgets.
     """
 
-    def __init__(self, *args, sections, fields, **kwargs):
+    def __init__(self, *args, sections, fields, shared_fields, **kwargs):
+        if shared_fields:
+            kwargs["bound_field_class"] = _ValidatedBoundField
         super().__init__(*args, **kwargs)
         self.sections = sections
         self.fields.update(fields)
@@ -163,13 +202,16 @@ class EligibilityForm(_QuestionnaireForm):
 
     def __init__(self, *args, shared_fields=False, **kwargs):
         fields = (_shared_eligibility_fields if shared_fields else _eligibility_fields)()
-        super().__init__(*args, sections=[ELIGIBILITY], fields=fields, **kwargs)
+        super().__init__(
+            *args, sections=[ELIGIBILITY], fields=fields, shared_fields=shared_fields, **kwargs
+        )
 
 
 def _survey_fields(audience):
     fields = _fields_for(QUESTIONNAIRE.sections_for(audience))
     for question in ELIGIBILITY.questions:
-        fields[question.key] = forms.ChoiceField(
+        fields[question.key] = _ChoiceField(
+            keys=question.choice_keys,
             choices=[(c.key, c.label) for c in question.choices],
             widget=forms.HiddenInput,
             error_messages={"invalid_choice": INVALID_CHOICE},
@@ -190,7 +232,11 @@ class SurveyForm(_QuestionnaireForm):
         audience = audience_for(reported)
         fields = (_shared_survey_fields if shared_fields else _survey_fields)(audience)
         super().__init__(
-            *args, sections=QUESTIONNAIRE.sections_for(audience), fields=fields, **kwargs
+            *args,
+            sections=QUESTIONNAIRE.sections_for(audience),
+            fields=fields,
+            shared_fields=shared_fields,
+            **kwargs,
         )
 
     def clean(self):

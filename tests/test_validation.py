@@ -85,6 +85,14 @@ def test_unknown_fields_are_ignored(client, token):
     assert not stored.answers.filter(question__in=["ip_address", "name"]).exists()
 
 
+def test_a_checkbox_sent_twice_is_stored_once(client, token):
+    # No browser sends this, but a hand-made request can: the answer is the same.
+    response = client.post(SURVEY, submission(token, how_reported=["phone", "online", "phone"]))
+    assert response.status_code == 303
+    chosen = Response.objects.get().answers.filter(question="how_reported")
+    assert sorted(chosen.values_list("choice", flat=True)) == ["online", "phone"]
+
+
 def test_pages_shown_again_never_change_the_fields_submissions_share(client, token):
     """A submission is validated with fields built once and shared; showing a form
     changes its fields' widgets (error and hint references), so a page showing the
