@@ -35,8 +35,13 @@ class ResponseManager(models.Manager):
     # One statement stores a submission: its receipt, the response, its answers and the
     # tally. It commits whole or not at all, and needs no transaction or savepoint of its
     # own, so it costs one round trip. A token already used adds no receipt, and so
-    # nothing else: the statement then returns no row. (Parameters are typed: they are
-    # bound on the server.)
+    # nothing else: the statement then returns no row.
+    #
+    # The chosen answers travel as two comma-separated lists of keys (keys are slugs),
+    # which PostgreSQL splits far faster than psycopg quotes arrays element by element.
+    # The tally keys come from the answers in SQL: the base row, a row per question
+    # answered and a row per choice chosen (as AnswerTally.objects.keys_for), updated
+    # in lock order (in_lock_order: code point order, as COLLATE "C").
     _RECORD = """
         WITH receipt AS (
             INSERT INTO surveys_submissionreceipt (nonce, month)
@@ -50,20 +55,30 @@ class ResponseManager(models.Manager):
                    %(reported)s::boolean, month
             FROM receipt
             RETURNING id
+        ), given (question, choice, text) AS (
+            SELECT question, choice, ''
+            FROM unnest(string_to_array(%(questions)s::text, ','),
+                        string_to_array(%(choices)s::text, ',')) AS chosen (question, choice)
+            UNION ALL
+            SELECT question, '', text
+            FROM unnest(%(text_questions)s::varchar[], %(texts)s::text[])
+                AS written (question, text)
         ), answers AS (
             INSERT INTO surveys_answer (response_id, question, choice, text)
-            SELECT response.id, answer.question, answer.choice, answer.text
-            FROM response, unnest(%(questions)s::varchar[], %(choices)s::varchar[],
-                                  %(texts)s::text[]) AS answer (question, choice, text)
+            SELECT response.id, given.question, given.choice, given.text
+            FROM response, given
         ), tally AS (
             INSERT INTO surveys_answertally AS tally
                 (month, force, reported, question, choice, responses)
             SELECT %(month)s::date, %(tally_force)s::varchar, %(reported)s::boolean,
                    key.question, key.choice, 1
-            FROM unnest(%(tally_questions)s::varchar[], %(tally_choices)s::varchar[])
-                WITH ORDINALITY AS key (question, choice, position)
+            FROM (
+                SELECT '', ''
+                UNION ALL SELECT DISTINCT question, '' FROM given
+                UNION ALL SELECT question, choice FROM given WHERE choice <> ''
+            ) AS key (question, choice)
             WHERE EXISTS (SELECT FROM response)
-            ORDER BY key.position
+            ORDER BY key.question COLLATE "C", key.choice COLLATE "C"
             ON CONFLICT (month, force, reported, question, choice)
             DO UPDATE SET responses = tally.responses + 1
         )
@@ -77,19 +92,13 @@ class ResponseManager(models.Manager):
         Returns the new response's id, or None when this token was already used: a
         double click or a re-post, which has been stored once already.
         """
-        month = timezone.localdate().replace(day=1)
         force = answers.get("force") if answers.get("force") in FORCE_SLUGS else None
-        reported = answers.get("reported") in REPORTED_CHOICES
-        rows = list(Answer.rows(answers))
-        keys = AnswerTally.objects.keys_for(month, force, reported, (row[:2] for row in rows))
-        questions, choices, texts = zip(*rows, strict=True) if rows else ((), (), ())
-        _month, tally_force, _reported, tally_questions, tally_choices = zip(
-            *in_lock_order(keys), strict=True
-        )
+        chosen, written = [], []
+        for question, choice, text in Answer.rows(answers):
+            (written if text else chosen).append((question, choice, text))
         # Django's cursor checks the connection's health and translates errors; the
         # statement itself goes through a psycopg cursor that binds on the server, so
-        # that the arrays travel as parameters rather than quoted into the SQL (a
-        # tenth of a submission's cost at both ends).
+        # that the free text travels as a parameter rather than quoted into the SQL.
         with (
             connection.cursor() as django_cursor,
             connection.wrap_database_errors,
@@ -99,17 +108,16 @@ class ResponseManager(models.Manager):
                 self._RECORD,
                 {
                     "nonce": nonce,
-                    "month": month,
+                    "month": timezone.localdate().replace(day=1),
                     "id": uuid.uuid4(),
                     "version": version,
                     "force": force,
-                    "reported": reported,
-                    "questions": list(questions),
-                    "choices": list(choices),
-                    "texts": list(texts),
-                    "tally_force": tally_force[0],
-                    "tally_questions": list(tally_questions),
-                    "tally_choices": list(tally_choices),
+                    "reported": answers.get("reported") in REPORTED_CHOICES,
+                    "questions": ",".join(question for question, _c, _t in chosen),
+                    "choices": ",".join(choice for _q, choice, _t in chosen),
+                    "text_questions": [question for question, _c, _t in written],
+                    "texts": [text for _q, _c, text in written],
+                    "tally_force": force or "",
                 },
             )
             stored = cursor.fetchone()
@@ -121,11 +129,13 @@ class Response(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     questionnaire_version = models.CharField(_("questionnaire version"), max_length=20)
+    # response_force_month starts with the force, so the key needs no index of its own.
     force = models.ForeignKey(
         Force,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="responses",
         help_text=_(
             "Empty when the respondent did not report, did not know or preferred not to say."
