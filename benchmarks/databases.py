@@ -1,10 +1,14 @@
 """The benchmark's own databases, on the server `make bench` provides (DATABASE_URL).
 
-- ``soteria_bench`` holds 1,000,000 seeded responses and ``soteria_bench_100k`` holds
-  100,000. Seeding a million takes far longer than a whole run may (23 minutes here with
-  the test suite running alongside), so both are kept between runs and seeded only up
-  to what they lack. Nothing else writes to them: the results timings roll back the
-  audit entries the page writes.
+- ``soteria_bench_100k`` holds 100,000 seeded responses and ``soteria_bench``
+  1,000,000. The first run makes them and later runs keep them: nothing else writes
+  to them (the results timings roll back the audit entries the page writes).
+  ``seed_responses`` makes 25,000 varied responses (about 20 seconds); the 100,000 are
+  those four times over and the million ten times that, copied in SQL with new ids
+  (multiply) in about three minutes, where seed_responses would take a quarter of an
+  hour. The results page's timings depend on how many rows there are, not on how many
+  of them differ. Each database is built under a temporary name and renamed when
+  complete, so an interrupted run leaves nothing half-made behind.
 - ``soteria_bench_http`` is what gunicorn serves; its responses are deleted at the start
   of every run, so the submissions benchmark never changes the seeded counts.
 
@@ -26,7 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SEEDED = {100_000: "soteria_bench_100k", 1_000_000: "soteria_bench"}
 HTTP = "soteria_bench_http"
-SEED_BATCH = 100_000
+# Responses seed_responses makes for the smallest seeded database (always with the
+# same --seed, so the data are the same on every machine); the rest are copies.
+GENERATED = 25_000
 
 
 def url_for(server_url, name):
@@ -60,30 +66,142 @@ def count(url, table):
         return connection.execute(query).fetchone()[0]
 
 
-def seed(env, wanted, log):
-    """Seed env's database up to ``wanted`` responses; return the seconds it took, or
-    None when it already held them. Batches use --seed with the count before them, so
-    the data are the same on every machine."""
-    url = env["DATABASE_URL"]
-    have = count(url, "surveys_response")
-    if have > wanted:
-        name = urlsplit(url).path.lstrip("/")
-        raise SystemExit(
-            f"{name} holds {have:,} responses, more than the {wanted:,} it is for. "
-            f"Drop it (dropdb {name}) and run again to seed it afresh."
-        )
-    if have == wanted:
-        return None
+def _server(url):
+    return psycopg.connect(url_for(url, "postgres"), autocommit=True)
+
+
+def _exists(server_url, name):
+    with _server(server_url) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return found.fetchone() is not None
+
+
+def _drop(server_url, name):
+    with _server(server_url) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def provide(env, size, log):
+    """Make sure the database for ``size`` seeded responses exists, making it if not
+    (the smaller sizes first: each larger one starts as a copy of the next smaller).
+    Returns its URL and the seconds spent making it, or None when it was kept."""
+    server_url = env["DATABASE_URL"]
+    name = SEEDED[size]
+    url = url_for(server_url, name)
+    if _exists(server_url, name):
+        prepare({**env, "DATABASE_URL": url})
+        have = count(url, "surveys_response")
+        if have != size:
+            raise SystemExit(
+                f"{name} holds {have:,} responses, not {size:,}. Drop it "
+                f"(dropdb {name}) and run again to make it afresh."
+            )
+        return url, None
     started = time.monotonic()
-    while have < wanted:
-        batch = min(SEED_BATCH, wanted - have)
-        log(f"seeding {have + batch:,} of {wanted:,} responses...")
-        manage(env, "seed_responses", "--count", str(batch), "--seed", str(have))
-        have += batch
+    building = f"{name}_building"
+    _drop(server_url, building)  # left by an interrupted run
+    building_env = {**env, "DATABASE_URL": url_for(server_url, building)}
+    smaller = [known for known in SEEDED if known < size]
+    if smaller:
+        source = max(smaller)
+        log(f"copying the {source:,} responses {size // source} times over...")
+        copy_database(server_url, SEEDED[source], building)
+        prepare(building_env)
+        multiply(building_env["DATABASE_URL"], size // source)
+    else:
+        log(f"seeding {GENERATED:,} responses, copying them {size // GENERATED} times over...")
+        prepare(building_env)
+        manage(building_env, "seed_responses", "--count", str(GENERATED), "--seed", "0")
+        multiply(building_env["DATABASE_URL"], size // GENERATED)
     log("VACUUM ANALYZE...")
-    with psycopg.connect(url, autocommit=True) as connection:
+    with psycopg.connect(building_env["DATABASE_URL"], autocommit=True) as connection:
         connection.execute("VACUUM (ANALYZE)")
-    return time.monotonic() - started
+    with _server(server_url) as connection:
+        connection.execute(
+            sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                sql.Identifier(building), sql.Identifier(name)
+            )
+        )
+    return url, time.monotonic() - started
+
+
+def copy_database(server_url, source, target):
+    """Create the database ``target`` as a copy of ``source``, file by file."""
+    with _server(server_url) as connection:
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+                sql.Identifier(target), sql.Identifier(source)
+            )
+        )
+
+
+def multiply(url, copies):
+    """Make the responses in url's database ``copies`` times as many, in one
+    transaction: each copy of a response has a new id and the same month, force and
+    answers, and the tallies are multiplied to match.
+
+    The answer table's indexes are dropped while its rows go in and built again after,
+    several times faster than inserting tens of millions of keys one at a time. The
+    rows copied already hold, so foreign keys go unchecked (replica role)."""
+    with psycopg.connect(url) as connection:
+        connection.execute("SET statement_timeout = 0")
+        connection.execute("SET maintenance_work_mem = '1GB'")
+        connection.execute("SET work_mem = '256MB'")
+        connection.execute("SET session_replication_role = replica")
+        indexes = connection.execute(
+            """
+            SELECT index.relname, pg_get_indexdef(index.oid), key.conname,
+                   pg_get_constraintdef(key.oid)
+            FROM pg_index
+            JOIN pg_class AS index ON index.oid = pg_index.indexrelid
+            LEFT JOIN pg_constraint AS key ON key.conindid = index.oid AND key.contype = 'p'
+            WHERE pg_index.indrelid = 'surveys_answer'::regclass
+            """
+        ).fetchall()
+        for index, _definition, constraint, _key in indexes:
+            if constraint:
+                drop = sql.SQL("ALTER TABLE surveys_answer DROP CONSTRAINT {}")
+            else:
+                drop = sql.SQL("DROP INDEX {}")
+            connection.execute(drop.format(sql.Identifier(constraint or index)))
+        # Each copy's id, worked out once rather than for each of its answers.
+        connection.execute(
+            """
+            CREATE TEMPORARY TABLE response_copy ON COMMIT DROP AS
+            SELECT id AS original, md5(id::text || number)::uuid AS id
+            FROM surveys_response, generate_series(1, %(more)s) AS number
+            """,
+            {"more": copies - 1},
+        )
+        connection.execute(
+            """
+            INSERT INTO surveys_response
+                (id, questionnaire_version, force_id, reported, submitted_month)
+            SELECT copy.id, questionnaire_version, force_id, reported, submitted_month
+            FROM surveys_response
+            JOIN response_copy AS copy ON copy.original = surveys_response.id
+            """
+        )
+        connection.execute(
+            """
+            INSERT INTO surveys_answer (response_id, question, choice, text)
+            SELECT copy.id, question, choice, text
+            FROM surveys_answer
+            JOIN response_copy AS copy ON copy.original = surveys_answer.response_id
+            """
+        )
+        for _index, definition, constraint, key in indexes:
+            if constraint:
+                add = sql.SQL("ALTER TABLE surveys_answer ADD CONSTRAINT {} {}").format(
+                    sql.Identifier(constraint), sql.SQL(key)
+                )
+            else:
+                add = sql.SQL(definition)
+            connection.execute(add)
+        connection.execute(
+            "UPDATE surveys_answertally SET responses = responses * %(copies)s",
+            {"copies": copies},
+        )
 
 
 def empty_for_serving(url):

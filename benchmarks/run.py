@@ -50,7 +50,7 @@ class Mode:
     sizes: tuple  # seeded responses to time the results page at
 
 
-FULL = Mode("full", window=30, exit_runs=20, result_runs=5, sizes=(100_000, 1_000_000))
+FULL = Mode("full", window=20, exit_runs=20, result_runs=5, sizes=(100_000, 1_000_000))
 QUICK = Mode("quick", window=5, exit_runs=5, result_runs=3, sizes=(100_000,))
 
 # Eligibility answers: the response is the survey's questions for someone who reported.
@@ -90,10 +90,8 @@ def measure_results(env, mode):
     """(size, timings from results_query, seconds spent seeding or None) per size."""
     measured = []
     for size in mode.sizes:
-        url = databases.url_for(env["DATABASE_URL"], databases.SEEDED[size])
+        url, seeding = databases.provide(env, size, log)
         size_env = {**env, "DATABASE_URL": url}
-        databases.prepare(size_env)
-        seeding = databases.seed(size_env, size, log)
         log(f"timing the results page at {size:,} responses...")
         output = databases.python(
             size_env, "-m", "benchmarks.results_query", f"--runs={mode.result_runs}"

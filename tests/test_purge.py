@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from surveys.models import Answer, AuditEntry, Response, SubmissionReceipt
 from surveys.months import shift
-from tests.test_tallies import _recount, _tallies
+from tests.tallies import recount, tallies
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_old_responses_answers_and_tallies_go_and_the_count_is_audited():
     assert Response.objects.count() == 600 - old
     assert not Response.objects.filter(submitted_month__lt=cutoff).exists()
     assert not Answer.objects.filter(response__submitted_month__lt=cutoff).exists()
-    assert _tallies() == _recount()
+    assert tallies() == recount()
     assert list(SubmissionReceipt.objects.values_list("nonce", flat=True)) == ["new"]
     entry = AuditEntry.objects.get(action="purge responses")
     assert entry.base == old

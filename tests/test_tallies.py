@@ -7,43 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.urls import reverse
 
 from surveys import tokens
-from surveys.models import AnswerTally, Response
+from surveys.models import Response
 from tests.survey_data import submission
+from tests.tallies import recount, tallies
 
 SURVEY = reverse("surveys:survey")
-
-# What the tallies must be, counted from scratch from responses and answers.
-RECOUNT = """
-    SELECT r.submitted_month, coalesce(r.force_id, ''), r.reported, k.question, k.choice,
-           count(*)
-    FROM surveys_response r
-    CROSS JOIN LATERAL (
-        SELECT '' AS question, '' AS choice
-        UNION ALL
-        SELECT DISTINCT a.question, '' FROM surveys_answer a WHERE a.response_id = r.id
-        UNION ALL
-        SELECT a.question, a.choice FROM surveys_answer a
-        WHERE a.response_id = r.id AND a.choice <> ''
-    ) k
-    GROUP BY 1, 2, 3, 4, 5
-"""
-
-
-def _recount():
-    with connection.cursor() as cursor:
-        cursor.execute(RECOUNT)
-        return {tuple(row[:5]): row[5] for row in cursor.fetchall()}
-
-
-def _tallies():
-    return {
-        (t.month, t.force, t.reported, t.question, t.choice): t.responses
-        for t in AnswerTally.objects.all()
-    }
 
 
 @pytest.mark.django_db
@@ -53,19 +25,19 @@ def test_submissions_and_seeding_keep_the_tallies_exact(client):
     client.post(SURVEY, submission(tokens.issue(), force="prefer_not", believed=None))
     call_command("seed_responses", count=400, seed=11)
 
-    tallies = _tallies()
-    assert tallies == _recount()
-    assert sum(count for key, count in tallies.items() if key[3:] == ("", "")) == 403
+    kept = tallies()
+    assert kept == recount()
+    assert sum(count for key, count in kept.items() if key[3:] == ("", "")) == 403
 
 
 @pytest.mark.django_db
 def test_a_question_answered_with_several_choices_counts_the_response_once(client, token):
     client.post(SURVEY, submission(token))
-    tallies = _tallies()
+    kept = tallies()
     month = Response.objects.get().submitted_month
     key = (month, "kent", True, "how_reported")
-    assert tallies[(*key, "")] == 1
-    assert tallies[(*key, "phone")] == tallies[(*key, "online")] == 1
+    assert kept[(*key, "")] == 1
+    assert kept[(*key, "phone")] == kept[(*key, "online")] == 1
 
 
 def test_concurrent_submissions_are_all_counted(live_server, reference_data):
@@ -84,4 +56,4 @@ def test_concurrent_submissions_are_all_counted(live_server, reference_data):
         connections.close_all()
     assert statuses == [200] * 40  # after following the 303 to the thank-you page
     assert Response.objects.count() == 40
-    assert _tallies() == _recount()
+    assert tallies() == recount()

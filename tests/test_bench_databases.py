@@ -1,0 +1,63 @@
+"""The benchmark's seeded databases: copies of seeded responses hold just like them."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from psycopg.conninfo import make_conninfo
+
+from benchmarks import databases
+from surveys.models import Response
+from tests.tallies import recount, tallies
+
+
+def _conninfo():
+    settings = connection.settings_dict
+    return make_conninfo(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        host=settings["HOST"],
+        port=settings["PORT"],
+    )
+
+
+def _responses():
+    """Each response as what it holds, without its id."""
+    return Counter(
+        (
+            response.submitted_month,
+            response.force_id,
+            response.reported,
+            frozenset((a.question, a.choice, a.text) for a in response.answers.all()),
+        )
+        for response in Response.objects.prefetch_related("answers")
+    )
+
+
+def _schema():
+    """The answer table's indexes and constraints, as PostgreSQL defines them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'surveys_answer' ORDER BY 1"
+        )
+        indexes = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+            "WHERE conrelid = 'surveys_answer'::regclass ORDER BY 1"
+        )
+        return indexes, cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_multiplied_responses_are_copies_under_new_ids_with_exact_tallies(reference_data):
+    call_command("seed_responses", count=40, seed=5)
+    before, schema = _responses(), _schema()
+
+    databases.multiply(_conninfo(), 3)
+
+    assert Response.objects.count() == 120
+    assert _responses() == Counter({key: 3 * n for key, n in before.items()})
+    assert tallies() == recount()
+    assert _schema() == schema  # every index and the foreign key are back
