@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDED = {100_000: "soteria_bench_100k", 1_000_000: "soteria_bench"}
 HTTP = "soteria_bench_http"
 # Responses seed_responses makes for the smallest seeded database (always with the
-# same --seed, so the data are the same on every machine); the rest are copies.
+# same --seed, so the answers are the same on every machine); the rest are copies of
+# them under random ids.
 GENERATED = 25_000
 
 
@@ -164,11 +165,11 @@ def multiply(url, copies):
             else:
                 drop = sql.SQL("DROP INDEX {}")
             connection.execute(drop.format(sql.Identifier(constraint or index)))
-        # Each copy's id, worked out once rather than for each of its answers.
+        # Each copy's id, drawn once rather than for each of its answers.
         connection.execute(
             """
             CREATE TEMPORARY TABLE response_copy ON COMMIT DROP AS
-            SELECT id AS original, md5(id::text || number)::uuid AS id
+            SELECT id AS original, gen_random_uuid() AS id
             FROM surveys_response, generate_series(1, %(more)s) AS number
             """,
             {"more": copies - 1},
