@@ -33,7 +33,7 @@ HTTP = "soteria_bench_http"
 # Responses seed_responses makes for the smallest seeded database (always with the
 # same --seed, so the answers are the same on every machine); the rest are copies of
 # them under random ids.
-GENERATED = 25_000
+GENERATED = 10_000
 
 
 def url_for(server_url, name):
