@@ -22,8 +22,8 @@ class Measurements:
     mode: object  # run.Mode
     machine: str
     results: list  # (responses seeded, timings from results_query, seconds seeding or None)
-    pages: list  # (name, load.Load), the floor first
-    submissions: tuple  # ((Load, rows) of the bare insert, (Load, rows) of the survey)
+    pages: list  # (name, load.Load, cpu.Spent), the floor first
+    submissions: tuple  # (Load, Spent, rows stored) of the bare insert, then of the survey
     weights: list  # (page, bytes, requests, third-party URLs)
     delays: list  # quick exit, ms
     memory: dict  # worker pid -> peak resident KB
@@ -48,11 +48,13 @@ def _ms(value):
     return f"{value:,.0f} ms" if value >= 100 else f"{value:.1f} ms"
 
 
-def _load_row(name, load, floor):
+def _load_row(name, load, spent, floor):
     share = load.requests_per_second / floor.requests_per_second
+    app, database, wrk = spent.per_request(sum(load.statuses.values()))
     return (
         f"| {name} | {load.requests_per_second:,.1f} | {_ms(load.p50_ms)} | "
-        f"{_ms(load.p95_ms)} | {_ms(load.p99_ms)} | {share:.0%} | {_responses(load)} |"
+        f"{_ms(load.p95_ms)} | {_ms(load.p99_ms)} | {share:.0%} | {app:.2f} ms | "
+        f"{database:.2f} ms | {wrk:.2f} ms | {spent.busy:.0%} | {_responses(load)} |"
     )
 
 
@@ -69,9 +71,15 @@ def _responses(load):
 
 
 LOAD_HEADER = [
-    "| Request | Requests/s | p50 | p95 | p99 | Share of the floor | Responses |",
-    "|---|---:|---:|---:|---:|---:|---|",
+    "| Request | Requests/s | p50 | p95 | p99 | Share of the floor "
+    "| CPU per request: app | PostgreSQL | wrk | Machine busy | Responses |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
 ]
+CPU_NOTE = (
+    "CPU per request: the CPU time the gunicorn workers, PostgreSQL's processes and wrk "
+    "spent during the row's run, divided by its responses (benchmarks/cpu.py); machine "
+    "busy: the share of both cores' time that was not idle."
+)
 
 
 def _pages(m):
@@ -80,15 +88,15 @@ def _pages(m):
         "## Respondent pages under load",
         "",
         f"wrk, {CONNECTIONS} connections, {m.mode.window} s per row; gunicorn, 2 workers, "
-        "DEBUG off; responses gzipped, as browsers ask.",
+        "DEBUG off; responses gzipped, as browsers ask. " + CPU_NOTE,
         "",
         *LOAD_HEADER,
-        *(_load_row(name, load, floor) for name, load in m.pages),
+        *(_load_row(name, load, spent, floor) for name, load, spent in m.pages),
     ]
 
 
 def _submissions(m):
-    (floor, floor_rows), (survey, stored) = m.submissions
+    (floor, floor_spent, floor_rows), (survey, survey_spent, stored) = m.submissions
     acknowledged = survey.count(303)
     equal = "equal" if stored == acknowledged else "NOT EQUAL"
     return [
@@ -96,11 +104,11 @@ def _submissions(m):
         "",
         f"wrk, {CONNECTIONS} connections, {m.mode.window} s per row. Each submission is a "
         "complete reporter's (every question answered), with its own fresh token, spread "
-        "over the forces; the floor inserts one row with one SQL statement.",
+        "over the forces; the floor inserts one row with one SQL statement. " + CPU_NOTE,
         "",
         *LOAD_HEADER,
-        _load_row("Bare insert view (floor)", floor, floor),
-        _load_row("Complete survey submission", survey, floor),
+        _load_row("Bare insert view (floor)", floor, floor_spent, floor),
+        _load_row("Complete survey submission", survey, survey_spent, floor),
         "",
         f"Bare insert: {floor.count(303):,} acknowledged (303), {floor_rows:,} rows stored.",
         f"Submissions: {acknowledged:,} acknowledged (303), {stored:,} responses stored: {equal}.",
@@ -185,7 +193,9 @@ def _memory(m):
 
 def _yardstick(m):
     y = m.yardstick
-    questions = next(load for name, load in m.pages if name.startswith("Survey page: questions"))
+    questions = next(
+        load for name, load, _spent in m.pages if name.startswith("Survey page: questions")
+    )
     survey = m.submissions[1][0]
     equal = "equal" if y.stored == y.acknowledged else "NOT EQUAL"
     made = "reused from an earlier run" if y.reused else "made in this run"
@@ -227,7 +237,7 @@ def _target(name, measured, met):
 def _targets(m):
     floor = m.pages[0][1]
     lines = ["## Targets", "", "| Target | Measured | |", "|---|---:|---|"]
-    for name, load in m.pages[2:]:
+    for name, load, _spent in m.pages[2:]:
         share = load.requests_per_second / floor.requests_per_second
         lines.append(
             _target(
@@ -236,7 +246,7 @@ def _targets(m):
                 share >= SHARE_OF_FLOOR_TARGET,
             )
         )
-    (insert, _rows), (survey, stored) = m.submissions
+    (insert, _spent, _rows), (survey, _survey_spent, stored) = m.submissions
     share = survey.requests_per_second / insert.requests_per_second
     lines.append(
         _target(

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import django
 
-from benchmarks import databases, load, plain_govuk, report, respondent_pages
+from benchmarks import cpu, databases, load, plain_govuk, report, respondent_pages
 from benchmarks.server import fetch, gunicorn
 from benchmarks.yardstick import bench as yardstick
 from tests.browser.harness import ExitStub
@@ -109,38 +109,51 @@ def warm(base):
                 raise SystemExit(f"{name} did not answer 200 OK")
 
 
-def measure_pages(base, window):
+def measure_pages(server, window):
+    """(name, Load, cpu.Spent) of each page."""
     loads = []
     for name, path, method, body in PAGES:
         log(f"loading {name}...")
-        loads.append((name, load.run(base + path, window, method=method, body=body)))
+        loaded, spent = cpu.spent(
+            server.workers(), load.run, server.base + path, window, method=method, body=body
+        )
+        loads.append((name, loaded, spent))
     return loads
 
 
-def _rows_added(url, table, action):
-    """What action returns, and how many rows it added to table."""
-    before = databases.count(url, table)
-    result = action()
-    return result, databases.count(url, table) - before
+def _loaded(server, database_url, table, *args, **kwargs):
+    """load.run(*args, **kwargs) against the server: its Load, the CPU time spent, and
+    how many rows it added to table."""
+    before = databases.count(database_url, table)
+    loaded, spent = cpu.spent(server.workers(), load.run, *args, **kwargs)
+    return loaded, spent, databases.count(database_url, table) - before
 
 
-def measure_submissions(base, window, database_url, workdir):
-    """((Load, rows stored) of the bare insert, (Load, responses stored) of the survey)."""
+def measure_submissions(server, window, database_url, workdir):
+    """(Load, cpu.Spent, rows stored) of the bare insert, then of the survey."""
     log("loading the bare insert...")
-    floor = _rows_added(
+    floor = _loaded(
+        server,
         database_url,
         "bench_insert",
-        lambda: load.run(base + "/bench/insert/", window, method="POST", body=""),
+        server.base + "/bench/insert/",
+        window,
+        method="POST",
+        body="",
     )
     count = math.ceil(floor[0].requests_per_second * window * BODIES_PER_FLOOR_INSERT) + 100
     log(f"writing {count:,} submissions, each with its own token...")
     bodies = Path(workdir) / "submissions.txt"
     load.write_submissions(bodies, count)
     log("loading complete submissions...")
-    survey = _rows_added(
+    survey = _loaded(
+        server,
         database_url,
         "surveys_response",
-        lambda: load.run(base + "/survey/", window, method="POST", bodies=bodies),
+        server.base + "/survey/",
+        window,
+        method="POST",
+        bodies=bodies,
     )
     return floor, survey
 
@@ -151,8 +164,8 @@ def measure_http(env, mode, exit_url):
     with tempfile.TemporaryDirectory() as workdir, gunicorn(env, f"{workdir}/error.log") as server:
         log(f"gunicorn serving on {server.base}, workers {server.workers()}")
         warm(server.base)
-        pages = measure_pages(server.base, mode.window)
-        submissions = measure_submissions(server.base, mode.window, env["DATABASE_URL"], workdir)
+        pages = measure_pages(server, mode.window)
+        submissions = measure_submissions(server, mode.window, env["DATABASE_URL"], workdir)
         log("loading every respondent page in Chromium...")
         weights, delays = respondent_pages.measure(server.base, exit_url, mode.exit_runs)
         memory = server.peak_memory_kb()
