@@ -14,7 +14,7 @@ from collections import Counter
 from django.db import connection, transaction
 from django.db.models import Sum
 
-from surveys.models import AnswerTally, BreakdownMonth, BreakdownTally
+from surveys.models import AnswerTally, BreakdownMonth, BreakdownTally, with_answered
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 
 # The questions results can be broken down by: every "about you" question.
@@ -24,7 +24,7 @@ _MULTIPLE = [key for key, q in QUESTIONNAIRE.questions.items() if q.kind is Kind
 # An answer row is unique per response, question and choice, so count(*) counts
 # responses (no DISTINCT, which would sort millions of rows). A multiple-choice question
 # also gets a row with an empty choice counting the group's responses that answered it;
-# for a single-choice question that is the sum over its choices.
+# for a single-choice question that is the sum over its choices (with_answered).
 _CROSS_TAB = """
     SELECT {keys} g.question, g.choice, a.question, a.choice, count(*)
     FROM ({responses}) r
@@ -62,10 +62,7 @@ def counts_by_answer(filters, question):
         counts = _count(filters.responses(), question)
     else:
         counts = _national(filters, question)
-    for (group, asked, chosen), n in list(counts.items()):
-        if chosen and asked not in _MULTIPLE:
-            counts[(group, asked, "")] += n
-    return counts
+    return with_answered(counts)
 
 
 def _national(filters, question):

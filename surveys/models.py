@@ -7,6 +7,7 @@ nothing records an exact time.
 """
 
 import uuid
+from collections import Counter
 
 import psycopg
 from django.conf import settings
@@ -39,9 +40,10 @@ class ResponseManager(models.Manager):
     #
     # The chosen answers travel as two comma-separated lists of keys (keys are slugs),
     # which PostgreSQL splits far faster than psycopg quotes arrays element by element.
-    # The tally keys come from the answers in SQL: the base row, a row per question
-    # answered and a row per choice chosen (as AnswerTally.objects.keys_for), updated
-    # in lock order (in_lock_order: code point order, as COLLATE "C").
+    # The tally keys are the base row, a row per choice chosen, and a row per question
+    # answered for the questions whose count of answers is not the sum of their choices'
+    # (ANSWERED_APART; as AnswerTally.objects.keys_for), updated in lock order
+    # (in_lock_order: code point order, as COLLATE "C").
     _RECORD = """
         WITH receipt AS (
             INSERT INTO surveys_submissionreceipt (nonce, month)
@@ -74,8 +76,11 @@ class ResponseManager(models.Manager):
                    key.question, key.choice, 1
             FROM (
                 SELECT '', ''
-                UNION ALL SELECT DISTINCT question, '' FROM given
-                UNION ALL SELECT question, choice FROM given WHERE choice <> ''
+                UNION ALL
+                SELECT question, ''
+                FROM unnest(string_to_array(%(answered)s::text, ',')) AS question
+                UNION ALL
+                SELECT question, choice FROM given WHERE choice <> ''
             ) AS key (question, choice)
             WHERE EXISTS (SELECT FROM response)
             ORDER BY key.question COLLATE "C", key.choice COLLATE "C"
@@ -117,6 +122,7 @@ class ResponseManager(models.Manager):
                     "choices": ",".join(choice for _q, choice, _t in chosen),
                     "text_questions": [question for question, _c, _t in written],
                     "texts": [text for _q, _c, text in written],
+                    "answered": ",".join(key for key in answers if key in ANSWERED_APART),
                     "tally_force": force or "",
                 },
             )
@@ -256,12 +262,14 @@ class AnswerTallyManager(models.Manager):
 
     @staticmethod
     def keys_for(month, force, reported, answers):
-        """The tally keys one response adds 1 to: its base row, a row per question
-        answered, a row per choice chosen. ``answers`` are (question, choice) pairs."""
+        """The tally keys one response adds 1 to: its base row, a row per choice chosen,
+        and a row per question answered of those in ANSWERED_APART. ``answers`` are
+        (question, choice) pairs."""
         common = (month, force or "", reported)
         keys = {(*common, "", "")}
         for question, choice in answers:
-            keys.add((*common, question, ""))
+            if question in ANSWERED_APART:
+                keys.add((*common, question, ""))
             if choice:
                 keys.add((*common, question, choice))
         return keys
@@ -277,6 +285,27 @@ class AnswerTallyManager(models.Manager):
             cursor.execute(self._UPSERT, columns)
 
 
+# The questions whose responses answering them the tally counts in a row of their own:
+# checkboxes (one response may choose several) and free text (no choice to count). For
+# a single-choice question that count is the sum over its choices (with_answered).
+ANSWERED_APART = frozenset(
+    key for key, question in QUESTIONNAIRE.questions.items() if question.kind is not Kind.SINGLE
+)
+
+
+def with_answered(counts):
+    """``counts`` keyed (..., question, choice), with each single-choice question's
+    (..., question, "") set to the responses that answered it: the sum over its
+    choices. Other questions' come from counts of their own."""
+    answered = Counter()
+    for (*group, question, choice), responses in counts.items():
+        if choice and question not in ANSWERED_APART:
+            answered[(*group, question, "")] += responses
+    for key, responses in answered.items():
+        counts[key] = responses  # set, not added: a row kept by older code is replaced
+    return counts
+
+
 def in_lock_order(keys):
     """Tally keys in the one order every writer updates them in, so that concurrent
     submissions queue for the same rows rather than deadlock."""
@@ -290,7 +319,9 @@ class AnswerTally(models.Model):
     million responses; these few thousand rows give the same counts at once. Each row
     counts responses for one month, force ("" when none was given), reporter status,
     question and choice. A row with an empty choice counts the responses that answered
-    the question; the row with an empty question and choice counts all responses.
+    the question, for checkbox and free-text questions only (ANSWERED_APART: for the
+    others it is the sum of their choices' rows, so with_answered adds it up); the row
+    with an empty question and choice counts all responses.
     """
 
     pk = models.CompositePrimaryKey("month", "force", "reported", "question", "choice")

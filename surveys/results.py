@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from surveys import disclosure, months
 from surveys.breakdowns import counts_by_answer
 from surveys.forces import FORCES
-from surveys.models import Answer, AnswerTally, Response
+from surveys.models import Answer, AnswerTally, Response, with_answered
 from surveys.questionnaire import AGE_GATE, ELIGIBILITY, FREE_TEXT_QUESTION, QUESTIONNAIRE, Kind
 from surveys.redaction import redact
 
@@ -185,10 +185,12 @@ def _closed_questions():
 def results(filters, threshold):
     """Every closed question's protected distribution under the filters, broken down by
     force or an "about you" question if the filters ask: one query either way."""
-    counts = {
-        (row["question"], row["choice"]): row["n"]
-        for row in filters.tallies().values("question", "choice").annotate(n=Sum("responses"))
-    }
+    counts = with_answered(
+        {
+            (row["question"], row["choice"]): row["n"]
+            for row in filters.tallies().values("question", "choice").annotate(n=Sum("responses"))
+        }
+    )
     base = counts.get(("", ""), 0)
     if base < threshold:
         return Results(base=base, shown_base=None, sections=[])
@@ -237,7 +239,7 @@ def _breakdown(filters, threshold, base, shown_base):
 
 def _counts_by_force(filters):
     rows = filters.tallies().values("force", "question", "choice").annotate(n=Sum("responses"))
-    return {(r["force"], r["question"], r["choice"]): r["n"] for r in rows}
+    return with_answered({(r["force"], r["question"], r["choice"]): r["n"] for r in rows})
 
 
 FREE_TEXT_LIMIT = 200
@@ -309,7 +311,7 @@ def trends(filters, threshold):
         .values("month", "question", "choice")
         .annotate(n=Sum("responses"))
     )
-    counts = {(r["month"], r["question"], r["choice"]): r["n"] for r in rows}
+    counts = with_answered({(r["month"], r["question"], r["choice"]): r["n"] for r in rows})
     in_period = sorted({month for month, _q, _c in counts})
     result = []
     for key, positive in HEADLINES.items():

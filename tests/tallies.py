@@ -3,9 +3,10 @@ agree."""
 
 from django.db import connection
 
-from surveys.models import AnswerTally
+from surveys.models import ANSWERED_APART, AnswerTally
 
-# What the tallies must be, counted from scratch from responses and answers.
+# What the tallies must be, counted from scratch from responses and answers: a row per
+# response, per choice chosen, and per question answered of those counted apart.
 RECOUNT = """
     SELECT r.submitted_month, coalesce(r.force_id, ''), r.reported, k.question, k.choice,
            count(*)
@@ -13,7 +14,8 @@ RECOUNT = """
     CROSS JOIN LATERAL (
         SELECT '' AS question, '' AS choice
         UNION ALL
-        SELECT DISTINCT a.question, '' FROM surveys_answer a WHERE a.response_id = r.id
+        SELECT DISTINCT a.question, '' FROM surveys_answer a
+        WHERE a.response_id = r.id AND a.question = ANY(%s)
         UNION ALL
         SELECT a.question, a.choice FROM surveys_answer a
         WHERE a.response_id = r.id AND a.choice <> ''
@@ -25,7 +27,7 @@ RECOUNT = """
 def recount():
     """Tally key -> responses, counted from the answers."""
     with connection.cursor() as cursor:
-        cursor.execute(RECOUNT)
+        cursor.execute(RECOUNT, [sorted(ANSWERED_APART)])
         return {tuple(row[:5]): row[5] for row in cursor.fetchall()}
 
 

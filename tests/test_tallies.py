@@ -11,7 +11,7 @@ from django.db import connections
 from django.urls import reverse
 
 from surveys import tokens
-from surveys.models import Response
+from surveys.models import Response, with_answered
 from tests.survey_data import submission
 from tests.tallies import recount, tallies
 
@@ -38,6 +38,20 @@ def test_a_question_answered_with_several_choices_counts_the_response_once(clien
     key = (month, "kent", True, "how_reported")
     assert kept[(*key, "")] == 1
     assert kept[(*key, "phone")] == kept[(*key, "online")] == 1
+
+
+@pytest.mark.django_db
+def test_a_single_choice_question_is_counted_through_its_choices(client):
+    client.post(SURVEY, submission(tokens.issue()))  # believed: always
+    client.post(SURVEY, submission(tokens.issue(), believed="never"))
+    client.post(SURVEY, submission(tokens.issue(), believed=None))  # skipped
+    kept = tallies()
+    # No row of its own for how many answered it...
+    assert not any(key[3:] == ("believed", "") for key in kept)
+    # ...as that is the sum of its choices' rows, which with_answered adds up.
+    answered = with_answered(dict(kept))
+    assert sum(n for key, n in answered.items() if key[3:] == ("believed", "")) == 2
+    assert sum(n for key, n in answered.items() if key[3:] == ("", "")) == 3
 
 
 def test_concurrent_submissions_are_all_counted(live_server, reference_data):
