@@ -101,6 +101,8 @@ class ResponseManager(models.Manager):
         chosen, written = [], []
         for question, choice, text in Answer.rows(answers):
             (written if text else chosen).append((question, choice, text))
+        # Only questions with a stored answer: an empty list of checkboxes is no answer.
+        answered = dict.fromkeys(q for q, _c, _t in chosen + written if q in ANSWERED_APART)
         # Django's cursor checks the connection's health and translates errors; the
         # statement itself goes through a psycopg cursor that binds on the server, so
         # that the free text travels as a parameter rather than quoted into the SQL.
@@ -122,7 +124,7 @@ class ResponseManager(models.Manager):
                     "choices": ",".join(choice for _q, choice, _t in chosen),
                     "text_questions": [question for question, _c, _t in written],
                     "texts": [text for _q, _c, text in written],
-                    "answered": ",".join(key for key in answers if key in ANSWERED_APART),
+                    "answered": ",".join(answered),
                     "tally_force": force or "",
                 },
             )

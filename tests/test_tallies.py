@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from surveys import tokens
 from surveys.models import Response, with_answered
+from surveys.questionnaire import QUESTIONNAIRE
 from tests.survey_data import submission
 from tests.tallies import recount, tallies
 
@@ -52,6 +53,14 @@ def test_a_single_choice_question_is_counted_through_its_choices(client):
     answered = with_answered(dict(kept))
     assert sum(n for key, n in answered.items() if key[3:] == ("believed", "")) == 2
     assert sum(n for key, n in answered.items() if key[3:] == ("", "")) == 3
+
+
+@pytest.mark.django_db
+def test_a_blank_answer_is_no_answer_in_the_tallies_either():
+    answers = {"reported": "yes_myself", "how_reported": [], "free_text": ""}
+    Response.objects.record(nonce="blank", version=QUESTIONNAIRE.version, answers=answers)
+    assert tallies() == recount()
+    assert {key[3] for key in tallies()} == {"", "reported"}
 
 
 def test_concurrent_submissions_are_all_counted(live_server, reference_data):
