@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg import sql
 
-from scripts.database import ensure_database
+from scripts.database import ensure_database, has_database, server_connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,18 +67,13 @@ def count(url, table):
         return connection.execute(query).fetchone()[0]
 
 
-def _server(url):
-    return psycopg.connect(url_for(url, "postgres"), autocommit=True)
-
-
 def _exists(server_url, name):
-    with _server(server_url) as connection:
-        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        return found.fetchone() is not None
+    with server_connection(server_url) as connection:
+        return has_database(connection, name)
 
 
 def _drop(server_url, name):
-    with _server(server_url) as connection:
+    with server_connection(server_url) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
@@ -117,7 +112,7 @@ def provide(env, size, log):
     log("VACUUM ANALYZE...")
     with psycopg.connect(building_env["DATABASE_URL"], autocommit=True) as connection:
         connection.execute("VACUUM (ANALYZE)")
-    with _server(server_url) as connection:
+    with server_connection(server_url) as connection:
         connection.execute(
             sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
                 sql.Identifier(building), sql.Identifier(name)
@@ -128,7 +123,7 @@ def provide(env, size, log):
 
 def copy_database(server_url, source, target):
     """Create the database ``target`` as a copy of ``source``, file by file."""
-    with _server(server_url) as connection:
+    with server_connection(server_url) as connection:
         connection.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
                 sql.Identifier(target), sql.Identifier(source)

@@ -165,16 +165,24 @@ def stop_local_cluster(pgdata):
     )
 
 
+def server_connection(url):
+    """An autocommit connection to the maintenance database ("postgres") of the server
+    the URL names, for creating, copying and dropping databases."""
+    maintenance = urlsplit(url)._replace(path="/postgres").geturl()
+    return psycopg.connect(maintenance, autocommit=True, connect_timeout=5)
+
+
+def has_database(connection, name):
+    """Whether the server on ``connection`` has the database ``name``."""
+    found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+    return found.fetchone() is not None
+
+
 def ensure_database(url):
     """Create the database named in the URL when the server does not have it yet."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or DATABASE_NAME
-    maintenance = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
+    name = urlsplit(url).path.lstrip("/") or DATABASE_NAME
+    with server_connection(url) as connection:
+        if not has_database(connection, name):
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
