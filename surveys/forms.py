@@ -42,13 +42,13 @@ def _gds_choices(question):
 
 
 class _KeyedChoices:
-    """A question's answers checked against its choice keys in a set. Django's choice
+    """A question's answers checked against a set of its choices' keys. Django's choice
     fields walk every choice for each answer, looking into each lazily translated label
     on the way: a large part of validating a submission."""
 
-    def __init__(self, *, keys, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.keys = keys
+        self.keys = frozenset(str(key) for key, _label in self.choices)
 
     def valid_value(self, value):
         return value in self.keys
@@ -81,7 +81,6 @@ def _field_for(question, required=False):
             },
             **common,
         )
-    common["keys"] = question.choice_keys
     messages = {"invalid_choice": INVALID_CHOICE, "invalid_list": INVALID_CHOICE}
     if question.kind is Kind.MULTIPLE:
         return _MultipleChoiceField(
@@ -211,7 +210,6 @@ def _survey_fields(audience):
     fields = _fields_for(QUESTIONNAIRE.sections_for(audience))
     for question in ELIGIBILITY.questions:
         fields[question.key] = _ChoiceField(
-            keys=question.choice_keys,
             choices=[(c.key, c.label) for c in question.choices],
             widget=forms.HiddenInput,
             error_messages={"invalid_choice": INVALID_CHOICE},
