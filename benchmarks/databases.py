@@ -67,6 +67,13 @@ def count(url, table):
         return connection.execute(query).fetchone()[0]
 
 
+def rows_added(url, table, function, *args, **kwargs):
+    """What ``function(*args, **kwargs)`` returns, and how many rows it added to table."""
+    before = count(url, table)
+    result = function(*args, **kwargs)
+    return result, count(url, table) - before
+
+
 def _exists(server_url, name):
     with server_connection(server_url) as connection:
         return has_database(connection, name)

@@ -124,9 +124,10 @@ def measure_pages(server, window):
 def _loaded(server, database_url, table, *args, **kwargs):
     """load.run(*args, **kwargs) against the server: its Load, the CPU time spent, and
     how many rows it added to table."""
-    before = databases.count(database_url, table)
-    loaded, spent = cpu.spent(server.workers(), load.run, *args, **kwargs)
-    return loaded, spent, databases.count(database_url, table) - before
+    (loaded, spent), added = databases.rows_added(
+        database_url, table, cpu.spent, server.workers(), load.run, *args, **kwargs
+    )
+    return loaded, spent, added
 
 
 def measure_submissions(server, window, database_url, workdir):

@@ -98,9 +98,16 @@ def measure(base, window, target, database_url, log=_log):
     log(f"loading django-survey-and-report's survey page, GET {target['path']}...")
     page = load.run(url, window)
     log("loading django-survey-and-report's complete submissions...")
-    before = databases.count(database_url, "survey_response")
-    submissions = load.run(url, window, method="POST", body=body, headers=[f"Cookie: {cookie}"])
-    stored = databases.count(database_url, "survey_response") - before
+    submissions, stored = databases.rows_added(
+        database_url,
+        "survey_response",
+        load.run,
+        url,
+        window,
+        method="POST",
+        body=body,
+        headers=[f"Cookie: {cookie}"],
+    )
     return page, submissions, stored
 
 
