@@ -211,8 +211,8 @@ def empty_for_serving(url):
     """Delete the served database's responses, and make the bare insert's table."""
     with psycopg.connect(url) as connection:
         connection.execute(
-            "TRUNCATE surveys_answer, surveys_answertally, surveys_response, "
-            "surveys_submissionreceipt"
+            "TRUNCATE surveys_answer, surveys_answertally, surveys_untalliedresponse, "
+            "surveys_response, surveys_submissionreceipt"
         )
         connection.execute(
             "CREATE TABLE IF NOT EXISTS bench_insert (id uuid PRIMARY KEY, month date NOT NULL)"

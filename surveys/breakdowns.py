@@ -105,6 +105,7 @@ def _count(responses, question):
 
 def stale_months():
     """Months whose kept breakdown counts are missing or out of date, oldest first."""
+    AnswerTally.objects.catch_up()
     return sorted(_months()[1])
 
 

@@ -33,17 +33,14 @@ class Force(models.Model):
 
 
 class ResponseManager(models.Manager):
-    # One statement stores a submission: its receipt, the response, its answers and the
-    # tally. It commits whole or not at all, and needs no transaction or savepoint of its
-    # own, so it costs one round trip. A token already used adds no receipt, and so
-    # nothing else: the statement then returns no row.
+    # One statement stores a submission: its receipt, the response, its answers, and the
+    # response's place in the queue of responses not yet added to the tally
+    # (UntalliedResponse). It commits whole or not at all, and needs no transaction or
+    # savepoint of its own, so it costs one round trip. A token already used adds no
+    # receipt, and so nothing else: the statement then returns no row.
     #
     # The chosen answers travel as two comma-separated lists of keys (keys are slugs),
     # which PostgreSQL splits far faster than psycopg quotes arrays element by element.
-    # The tally keys are the base row, a row per choice chosen, and a row per question
-    # answered for the questions whose count of answers is not the sum of their choices'
-    # (ANSWERED_APART; as AnswerTally.objects.keys_for), updated in lock order
-    # (in_lock_order: code point order, as COLLATE "C").
     _RECORD = """
         WITH receipt AS (
             INSERT INTO surveys_submissionreceipt (nonce, month)
@@ -69,23 +66,9 @@ class ResponseManager(models.Manager):
             INSERT INTO surveys_answer (response_id, question, choice, text)
             SELECT response.id, given.question, given.choice, given.text
             FROM response, given
-        ), tally AS (
-            INSERT INTO surveys_answertally AS tally
-                (month, force, reported, question, choice, responses)
-            SELECT %(month)s::date, %(tally_force)s::varchar, %(reported)s::boolean,
-                   key.question, key.choice, 1
-            FROM (
-                SELECT '', ''
-                UNION ALL
-                SELECT question, ''
-                FROM unnest(string_to_array(%(answered)s::text, ',')) AS question
-                UNION ALL
-                SELECT question, choice FROM given WHERE choice <> ''
-            ) AS key (question, choice)
-            WHERE EXISTS (SELECT FROM response)
-            ORDER BY key.question COLLATE "C", key.choice COLLATE "C"
-            ON CONFLICT (month, force, reported, question, choice)
-            DO UPDATE SET responses = tally.responses + 1
+        ), untallied AS (
+            INSERT INTO surveys_untalliedresponse (response_id)
+            SELECT id FROM response
         )
         SELECT id FROM response
     """
@@ -101,8 +84,6 @@ class ResponseManager(models.Manager):
         chosen, written = [], []
         for question, choice, text in Answer.rows(answers):
             (written if text else chosen).append((question, choice, text))
-        # Only questions with a stored answer: an empty list of checkboxes is no answer.
-        answered = dict.fromkeys(q for q, _c, _t in chosen + written if q in ANSWERED_APART)
         # Django's cursor checks the connection's health and translates errors; the
         # statement itself goes through a psycopg cursor that binds on the server, so
         # that the free text travels as a parameter rather than quoted into the SQL.
@@ -124,8 +105,6 @@ class ResponseManager(models.Manager):
                     "choices": ",".join(choice for _q, choice, _t in chosen),
                     "text_questions": [question for question, _c, _t in written],
                     "texts": [text for _q, _c, text in written],
-                    "answered": ",".join(answered),
-                    "tally_force": force or "",
                 },
             )
             stored = cursor.fetchone()
@@ -250,41 +229,68 @@ class SubmissionReceipt(models.Model):
         return self.nonce
 
 
-class AnswerTallyManager(models.Manager):
-    # One statement whatever the number of rows: the rows travel as six arrays.
-    _UPSERT = """
-        INSERT INTO surveys_answertally
-            (month, force, reported, question, choice, responses)
-        SELECT * FROM unnest(
-            %s::date[], %s::varchar[], %s::boolean[], %s::varchar[], %s::varchar[], %s::integer[]
-        )
-        ON CONFLICT (month, force, reported, question, choice)
-        DO UPDATE SET responses = surveys_answertally.responses + EXCLUDED.responses
+class UntalliedResponse(models.Model):
+    """A stored response whose answers are not yet in AnswerTally.
+
+    Adding each submission to the tally as it arrives meant some 40 upserts per
+    submission, all on the few rows of its force and month, which every other
+    submission for that force waits on. Instead a submission joins this queue, and the
+    tally takes in everything queued at once, counting with one GROUP BY
+    (AnswerTally.objects.catch_up): before anything reads the tally, and every few
+    minutes (``manage.py tally_responses``), so the queue stays short.
     """
 
-    @staticmethod
-    def keys_for(month, force, reported, answers):
-        """The tally keys one response adds 1 to: its base row, a row per choice chosen,
-        and a row per question answered of those in ANSWERED_APART. ``answers`` are
-        (question, choice) pairs."""
-        common = (month, force or "", reported)
-        keys = {(*common, "", "")}
-        for question, choice in answers:
-            if question in ANSWERED_APART:
-                keys.add((*common, question, ""))
-            if choice:
-                keys.add((*common, question, choice))
-        return keys
+    response = models.OneToOneField(
+        Response, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
 
-    def add(self, counts):
-        """Add ``counts`` (tally key -> number of responses)."""
-        if not counts:
-            return
-        keys = in_lock_order(counts)
-        columns = [list(column) for column in zip(*keys, strict=True)]
-        columns.append([counts[key] for key in keys])
+    def __str__(self):
+        return str(self.response)
+
+
+class AnswerTallyManager(models.Manager):
+    # Takes every queued response off the queue and adds it to the tally, in one
+    # statement: a row per response, a row per choice chosen, and a row per question
+    # answered of those counted apart (ANSWERED_APART). Two at once cannot count a
+    # response twice: the second waits for the first's queue rows, finds them gone and
+    # skips them. Rows are updated in one order (code points: COLLATE "C"), so that
+    # writers queue for the same rows rather than deadlock.
+    _CATCH_UP = """
+        WITH queued AS (
+            DELETE FROM surveys_untalliedresponse RETURNING response_id
+        ), response AS (
+            SELECT r.id, r.submitted_month, coalesce(r.force_id, '') AS force, r.reported
+            FROM queued JOIN surveys_response r ON r.id = queued.response_id
+        ), key (month, force, reported, question, choice) AS (
+            SELECT submitted_month, force, reported, '', '' FROM response
+            UNION ALL
+            SELECT DISTINCT ON (r.id, a.question)
+                   r.submitted_month, r.force, r.reported, a.question, ''
+            FROM response r JOIN surveys_answer a ON a.response_id = r.id
+            WHERE a.question = ANY(%(apart)s)
+            UNION ALL
+            SELECT r.submitted_month, r.force, r.reported, a.question, a.choice
+            FROM response r JOIN surveys_answer a ON a.response_id = r.id
+            WHERE a.choice <> ''
+        ), tallied AS (
+            INSERT INTO surveys_answertally AS tally
+                (month, force, reported, question, choice, responses)
+            SELECT month, force, reported, question, choice, count(*)
+            FROM key
+            GROUP BY month, force, reported, question, choice
+            ORDER BY month, force COLLATE "C", reported, question COLLATE "C",
+                     choice COLLATE "C"
+            ON CONFLICT (month, force, reported, question, choice)
+            DO UPDATE SET responses = tally.responses + EXCLUDED.responses
+        )
+        SELECT count(*) FROM queued
+    """
+
+    def catch_up(self):
+        """Add every queued response (UntalliedResponse) to the tally; return how many."""
         with connection.cursor() as cursor:
-            cursor.execute(self._UPSERT, columns)
+            cursor.execute(self._CATCH_UP, {"apart": sorted(ANSWERED_APART)})
+            return cursor.fetchone()[0]
 
 
 # The questions whose responses answering them the tally counts in a row of their own:
@@ -308,12 +314,6 @@ def with_answered(counts):
     return counts
 
 
-def in_lock_order(keys):
-    """Tally keys in the one order every writer updates them in, so that concurrent
-    submissions queue for the same rows rather than deadlock."""
-    return sorted(keys, key=lambda key: (key[0], *map(str, key[1:])))
-
-
 class AnswerTally(models.Model):
     """How many responses chose each answer, kept up to date as responses arrive.
 
@@ -324,6 +324,9 @@ class AnswerTally(models.Model):
     the question, for checkbox and free-text questions only (ANSWERED_APART: for the
     others it is the sum of their choices' rows, so with_answered adds it up); the row
     with an empty question and choice counts all responses.
+
+    A submission queues its response (UntalliedResponse); whatever reads the tally
+    counts the queue in first (``AnswerTally.objects.catch_up()``).
     """
 
     pk = models.CompositePrimaryKey("month", "force", "reported", "question", "choice")

@@ -184,7 +184,10 @@ def _closed_questions():
 
 def results(filters, threshold):
     """Every closed question's protected distribution under the filters, broken down by
-    force or an "about you" question if the filters ask: one query either way."""
+    force or an "about you" question if the filters ask: one query either way, once
+    the responses still queued are counted into the tally (so for the rest of the
+    request too: the months on offer, the trends)."""
+    AnswerTally.objects.catch_up()
     counts = with_answered(
         {
             (row["question"], row["choice"]): row["n"]

@@ -32,7 +32,8 @@ def recount():
 
 
 def tallies():
-    """Tally key -> responses, as kept."""
+    """Tally key -> responses, as kept, once the queued responses are counted in."""
+    AnswerTally.objects.catch_up()
     return {
         (t.month, t.force, t.reported, t.question, t.choice): t.responses
         for t in AnswerTally.objects.all()

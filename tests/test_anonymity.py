@@ -6,7 +6,14 @@ import pytest
 from django.db import connection, models
 from django.urls import reverse
 
-from surveys.models import Answer, AnswerTally, Force, Response, SubmissionReceipt
+from surveys.models import (
+    Answer,
+    AnswerTally,
+    Force,
+    Response,
+    SubmissionReceipt,
+    UntalliedResponse,
+)
 from tests.survey_data import submission
 
 SURVEY = reverse("surveys:survey")
@@ -14,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 # Tables that hold what respondents gave. Analyst and AuditEntry are about staff, whose
 # sign-ins and views are meant to be recorded.
-RESPONDENT_MODELS = [Response, Answer, AnswerTally, SubmissionReceipt, Force]
+RESPONDENT_MODELS = [Response, Answer, AnswerTally, UntalliedResponse, SubmissionReceipt, Force]
 RESPONDENT_TABLES = tuple(model._meta.db_table for model in RESPONDENT_MODELS)
 ALLOWED_RESPONSE_COLUMNS = {
     "id",

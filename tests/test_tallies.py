@@ -1,5 +1,6 @@
 """AnswerTally, the maintained counts behind the results, always equals a recount of the
-stored answers: after single submissions, after seeding, and under concurrency."""
+stored answers once the queued responses are counted in: after single submissions, after
+seeding, and under concurrency."""
 
 import urllib.parse
 import urllib.request
@@ -11,7 +12,7 @@ from django.db import connections
 from django.urls import reverse
 
 from surveys import tokens
-from surveys.models import Response, with_answered
+from surveys.models import AnswerTally, Response, UntalliedResponse, with_answered
 from surveys.questionnaire import QUESTIONNAIRE
 from tests.survey_data import submission
 from tests.tallies import recount, tallies
@@ -80,3 +81,61 @@ def test_concurrent_submissions_are_all_counted(live_server, reference_data):
     assert statuses == [200] * 40  # after following the 303 to the thank-you page
     assert Response.objects.count() == 40
     assert tallies() == recount()
+
+
+@pytest.mark.django_db
+def test_a_submission_is_queued_and_counted_in_once(client):
+    client.post(SURVEY, submission(tokens.issue()))
+    client.post(SURVEY, submission(tokens.issue(), reported="no"))
+    assert UntalliedResponse.objects.count() == 2
+    assert not AnswerTally.objects.exists()  # nothing counted yet
+
+    assert AnswerTally.objects.catch_up() == 2
+    assert not UntalliedResponse.objects.exists()
+    counted = tallies()
+    assert counted == recount()
+    assert AnswerTally.objects.catch_up() == 0  # counted once: nothing changes
+    assert tallies() == counted
+
+
+@pytest.mark.django_db
+def test_tally_responses_counts_the_queue(client, capsys):
+    client.post(SURVEY, submission(tokens.issue()))
+    call_command("tally_responses")
+    assert "Counted 1 queued response(s)" in capsys.readouterr().out
+    assert not UntalliedResponse.objects.exists()
+    call_command("tally_responses")
+    assert "Counted 0 queued response(s)" in capsys.readouterr().out
+
+
+def test_counting_in_while_submissions_arrive_counts_each_once(live_server, reference_data):
+    """Eight threads submit while two others keep counting the queue in, each on its own
+    connection: every response is counted exactly once."""
+    submitted = 40
+
+    def post(_):
+        data = urllib.parse.urlencode(submission(tokens.issue()), doseq=True).encode()
+        request = urllib.request.Request(live_server.url + SURVEY, data=data)
+        with urllib.request.urlopen(request) as response:
+            return response.status
+
+    def count_in(_):
+        counted = 0
+        try:
+            while Response.objects.count() < submitted or UntalliedResponse.objects.exists():
+                counted += AnswerTally.objects.catch_up()
+        finally:
+            connections.close_all()
+        return counted
+
+    try:
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            counters = [pool.submit(count_in, n) for n in range(2)]
+            statuses = list(pool.map(post, range(submitted)))
+            counted = sum(counter.result() for counter in counters)
+    finally:
+        connections.close_all()
+    assert statuses == [200] * submitted
+    assert counted == submitted
+    assert tallies() == recount()
+    assert tallies()[(Response.objects.first().submitted_month, "kent", True, "", "")] == 40

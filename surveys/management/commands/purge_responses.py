@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from surveys import months
-from surveys.models import AuditEntry
+from surveys.models import AnswerTally, AuditEntry
 from surveys.tokens import MAX_AGE
 
 
@@ -28,6 +28,8 @@ class Command(BaseCommand):
         receipts_cutoff = months.shift(this_month, -(MAX_AGE.days // 28 + 1))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL statement_timeout = 0")  # may be millions of rows
+            # Nothing may stay queued for the tally: its rows for these months go whole.
+            AnswerTally.objects.catch_up()
             cursor.execute(
                 "DELETE FROM surveys_answer WHERE response_id IN "
                 "(SELECT id FROM surveys_response WHERE submitted_month < %s)",

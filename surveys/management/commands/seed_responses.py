@@ -9,7 +9,6 @@ skip questions and sometimes prefer not to say. Rows go in with PostgreSQL's COP
 import math
 import random
 import uuid
-from collections import Counter
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -81,7 +80,6 @@ class Command(BaseCommand):
                 "submitted_month) FROM STDIN"
             ) as responses:
                 answers = []
-                tallies = Counter()
                 for _ in range(count):
                     response_id = uuid.UUID(int=rng.getrandbits(128), version=4)
                     chosen_force = rng.choices(forces, weights)[0]
@@ -96,11 +94,6 @@ class Command(BaseCommand):
                     )
                     rows = list(Answer.rows(given))
                     answers.append((response_id, rows))
-                    tallies.update(
-                        AnswerTally.objects.keys_for(
-                            month, stored_force, reported, ((q, c) for q, c, _text in rows)
-                        )
-                    )
             # In key order, the answer table's primary-key index fills from left to right
             # instead of at random places: several times faster for large counts.
             answers.sort(key=lambda pair: pair[0])
@@ -110,7 +103,11 @@ class Command(BaseCommand):
                 for response_id, rows in answers:
                     for row in rows:
                         copy.write_row((response_id, *row))
-            AnswerTally.objects.add(tallies)
+            # Queued like any submission, and counted into the tally in one go.
+            with copier.copy("COPY surveys_untalliedresponse (response_id) FROM STDIN") as copy:
+                for response_id, _rows in answers:
+                    copy.write_row((response_id,))
+            AnswerTally.objects.catch_up()
         with connection.cursor() as cursor:
             # Fresh statistics after a bulk load, or the planner guesses badly (a national
             # breakdown count took three times as long before this).
