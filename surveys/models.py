@@ -183,11 +183,11 @@ class Answer(models.Model):
     text = models.TextField(blank=True, default="")
 
     class Meta:
+        # No index by question and choice: every submission would write 37 entries into
+        # it, and breakdowns (the responses that gave one answer, then their other
+        # answers) find a response's answers as fast through the primary key, which
+        # starts with the response. Plain counts come from AnswerTally.
         indexes = [
-            # Breakdowns on the results page: the responses that gave one answer
-            # (say ethnicity=white), to count their other answers. Plain counts come
-            # from AnswerTally instead.
-            models.Index(fields=["question", "choice"], include=["response"], name="answer_count"),
             # The free text the results page shows: the first 200 in response order (a
             # random order) are read straight off this, rather than sorting every one.
             models.Index(
