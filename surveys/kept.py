@@ -74,9 +74,13 @@ class KeptPage:
 
     def __init__(self, html):
         self.head, _, self.tail = html.encode().partition(SLOT.encode())
-        # Raw deflate: the gzip header and trailer are written per response.
+        # Raw deflate: the gzip header and trailer are written per response. The sync
+        # flush hands over every byte of the head now; without it the compressor would
+        # hold back its last block, and each response would encode that block again.
         self._deflate = zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-        self._deflated_head = self._deflate.compress(self.head)
+        self._deflated_head = self._deflate.compress(self.head) + self._deflate.flush(
+            zlib.Z_SYNC_FLUSH
+        )
         self._head_crc = zlib.crc32(self.head)
 
     def content(self, fill):
