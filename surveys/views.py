@@ -72,7 +72,10 @@ def survey(request):
 def _given(data):
     """Every answer in a POST, by question key, in the form a field's initial takes."""
     given = {}
-    for key, question in QUESTIONNAIRE.questions.items():
+    for key in data:
+        question = QUESTIONNAIRE.questions.get(key)
+        if question is None:
+            continue
         if question.kind is Kind.MULTIPLE:
             if values := data.getlist(key):
                 given[key] = values
