@@ -22,14 +22,43 @@ class Measurements:
     mode: object  # run.Mode
     machine: str
     results: list  # (responses seeded, timings from results_query, seconds seeding or None)
-    pages: list  # (name, load.Load, cpu.Spent), the floor first
-    submissions: tuple  # (Load, Spent, rows stored) of the bare insert, then of the survey
+    pages: list  # (name, load.Load, cpu.Spent), the floor first and last
+
+    @property
+    def page_floor_rate(self):
+        """The bare view's requests per second: the mean of the runs either side."""
+        return statistics.mean(self.pages[i][1].requests_per_second for i in (0, -1))
+
+    submissions: object  # Submissions
     weights: list  # (page, bytes, requests, third-party URLs)
     delays: list  # quick exit, ms
     memory: dict  # worker pid -> peak resident KB
     yardstick: object  # yardstick.bench.Yardstick: django-survey-and-report
     plain_page: tuple  # (bytes, requests) of a plain GOV.UK Frontend page: the weight floor
     seconds: float  # the whole run
+
+
+@dataclass(frozen=True)
+class Submissions:
+    """(load.Load, cpu.Spent, rows stored) of each run: the bare insert, complete
+    submissions, the bare insert again; then how many queued responses the tally took
+    in afterwards (AnswerTally.objects.catch_up), and in how many seconds."""
+
+    floor_before: tuple
+    survey: tuple
+    floor_after: tuple
+    tallied: int
+    tally_seconds: float
+
+    @property
+    def floor_rate(self):
+        """The bare insert's requests per second: the mean of the runs either side."""
+        runs = (self.floor_before[0], self.floor_after[0])
+        return statistics.mean(run.requests_per_second for run in runs)
+
+    @property
+    def share(self):
+        return self.survey[0].requests_per_second / self.floor_rate
 
 
 def machine(database_url):
@@ -48,8 +77,8 @@ def _ms(value):
     return f"{value:,.0f} ms" if value >= 100 else f"{value:.1f} ms"
 
 
-def _load_row(name, load, spent, floor):
-    share = load.requests_per_second / floor.requests_per_second
+def _load_row(name, load, spent, floor_rate):
+    share = load.requests_per_second / floor_rate
     app, database, wrk = spent.per_request(sum(load.statuses.values()))
     return (
         f"| {name} | {load.requests_per_second:,.1f} | {_ms(load.p50_ms)} | "
@@ -83,35 +112,52 @@ CPU_NOTE = (
 
 
 def _pages(m):
-    floor = m.pages[0][1]
     return [
         "## Respondent pages under load",
         "",
-        f"wrk, {CONNECTIONS} connections, {m.mode.window} s per row; gunicorn, 2 workers, "
-        "DEBUG off; responses gzipped, as browsers ask. " + CPU_NOTE,
+        f"wrk, {CONNECTIONS} connections, {m.mode.window} s per row, in the order shown; "
+        "gunicorn, 2 workers, DEBUG off; responses gzipped, as browsers ask. The floor "
+        "runs first and last: shares are of the two runs' mean "
+        f"({m.page_floor_rate:,.1f} requests/s), so that the machine's drift during the "
+        "run cancels out. " + CPU_NOTE,
         "",
         *LOAD_HEADER,
-        *(_load_row(name, load, spent, floor) for name, load, spent in m.pages),
+        *(_load_row(name, load, spent, m.page_floor_rate) for name, load, spent in m.pages),
     ]
 
 
 def _submissions(m):
-    (floor, floor_spent, floor_rows), (survey, survey_spent, stored) = m.submissions
+    runs = m.submissions
+    (survey, survey_spent, stored) = runs.survey
     acknowledged = survey.count(303)
     equal = "equal" if stored == acknowledged else "NOT EQUAL"
+    floors = [("before", *runs.floor_before), ("after", *runs.floor_after)]
+    per_response = 1000 * runs.tally_seconds / runs.tallied if runs.tallied else 0
     return [
         "## Survey submissions under load",
         "",
-        f"wrk, {CONNECTIONS} connections, {m.mode.window} s per row. Each submission is a "
-        "complete reporter's (every question answered), with its own fresh token, spread "
-        "over the forces; the floor inserts one row with one SQL statement. " + CPU_NOTE,
+        f"wrk, {CONNECTIONS} connections, {m.mode.window} s per row, in the order shown. "
+        "Each submission is a complete reporter's (every question answered), with its own "
+        "fresh token, spread over the forces; the floor inserts one row with one SQL "
+        "statement, run before and after the submissions: shares are of the two runs' mean "
+        f"({runs.floor_rate:,.1f} requests/s), so that the machine's drift during the "
+        "run cancels out. " + CPU_NOTE,
         "",
         *LOAD_HEADER,
-        _load_row("Bare insert view (floor)", floor, floor_spent, floor),
-        _load_row("Complete survey submission", survey, survey_spent, floor),
+        _load_row("Bare insert view (floor), before", *runs.floor_before[:2], runs.floor_rate),
+        _load_row("Complete survey submission", survey, survey_spent, runs.floor_rate),
+        _load_row("Bare insert view (floor), after", *runs.floor_after[:2], runs.floor_rate),
         "",
-        f"Bare insert: {floor.count(303):,} acknowledged (303), {floor_rows:,} rows stored.",
+        *(
+            f"Bare insert, {when}: {floor.count(303):,} acknowledged (303), {rows:,} rows stored."
+            for when, floor, _spent, rows in floors
+        ),
         f"Submissions: {acknowledged:,} acknowledged (303), {stored:,} responses stored: {equal}.",
+        "",
+        "A submission queues its response for the tally behind the results "
+        "(surveys.models.UntalliedResponse); after the run, counting the "
+        f"{runs.tallied:,} queued responses in took {runs.tally_seconds * 1000:,.0f} ms "
+        f"({per_response:.2f} ms each), in one statement.",
     ]
 
 
@@ -196,7 +242,7 @@ def _yardstick(m):
     questions = next(
         load for name, load, _spent in m.pages if name.startswith("Survey page: questions")
     )
-    survey = m.submissions[1][0]
+    survey = m.submissions.survey[0]
     equal = "equal" if y.stored == y.acknowledged else "NOT EQUAL"
     made = "reused from an earlier run" if y.reused else "made in this run"
     rows = [
@@ -235,10 +281,9 @@ def _target(name, measured, met):
 
 
 def _targets(m):
-    floor = m.pages[0][1]
     lines = ["## Targets", "", "| Target | Measured | |", "|---|---:|---|"]
-    for name, load, _spent in m.pages[2:]:
-        share = load.requests_per_second / floor.requests_per_second
+    for name, load, _spent in m.pages[2:-1]:
+        share = load.requests_per_second / m.page_floor_rate
         lines.append(
             _target(
                 f"{name}: at least 50% of the bare view",
@@ -246,13 +291,12 @@ def _targets(m):
                 share >= SHARE_OF_FLOOR_TARGET,
             )
         )
-    (insert, _spent, _rows), (survey, _survey_spent, stored) = m.submissions
-    share = survey.requests_per_second / insert.requests_per_second
+    survey, _spent, stored = m.submissions.survey
     lines.append(
         _target(
             "Submissions: at least 50% of the bare insert",
-            f"{share:.0%}",
-            share >= SHARE_OF_FLOOR_TARGET,
+            f"{m.submissions.share:.0%}",
+            m.submissions.share >= SHARE_OF_FLOOR_TARGET,
         )
     )
     acknowledged = survey.count(303)

@@ -110,9 +110,12 @@ def warm(base):
 
 
 def measure_pages(server, window):
-    """(name, Load, cpu.Spent) of each page."""
+    """(name, Load, cpu.Spent) of each page, then of the floor again (so that the
+    machine's drift during the run cancels out)."""
     loads = []
-    for name, path, method, body in PAGES:
+    (floor, *request), *pages = PAGES
+    runs = [(f"{floor}, before", *request), *pages, (f"{floor}, after", *request)]
+    for name, path, method, body in runs:
         log(f"loading {name}...")
         loaded, spent = cpu.spent(
             server.workers(), load.run, server.base + path, window, method=method, body=body
@@ -131,18 +134,17 @@ def _loaded(server, database_url, table, *args, **kwargs):
 
 
 def measure_submissions(server, window, database_url, workdir):
-    """(Load, cpu.Spent, rows stored) of the bare insert, then of the survey."""
-    log("loading the bare insert...")
-    floor = _loaded(
-        server,
-        database_url,
-        "bench_insert",
-        server.base + "/bench/insert/",
-        window,
-        method="POST",
-        body="",
-    )
-    count = math.ceil(floor[0].requests_per_second * window * BODIES_PER_FLOOR_INSERT) + 100
+    """report.Submissions: the bare insert, complete submissions, the bare insert again
+    (so that the machine's drift during the run cancels out), then the time taken to
+    count the queued submissions into the tally."""
+
+    def floor():
+        log("loading the bare insert...")
+        url = server.base + "/bench/insert/"
+        return _loaded(server, database_url, "bench_insert", url, window, method="POST", body="")
+
+    before = floor()
+    count = math.ceil(before[0].requests_per_second * window * BODIES_PER_FLOOR_INSERT) + 100
     log(f"writing {count:,} submissions, each with its own token...")
     bodies = Path(workdir) / "submissions.txt"
     load.write_submissions(bodies, count)
@@ -156,7 +158,14 @@ def measure_submissions(server, window, database_url, workdir):
         method="POST",
         bodies=bodies,
     )
-    return floor, survey
+    after = floor()
+    log("counting the queued submissions into the tally...")
+    from surveys.models import AnswerTally  # once django.setup() has run (main)
+
+    started = time.perf_counter()
+    tallied = AnswerTally.objects.catch_up()
+    seconds = time.perf_counter() - started
+    return report.Submissions(before, survey, after, tallied, seconds)
 
 
 def measure_http(env, mode, exit_url):
