@@ -79,3 +79,29 @@ def test_database_failure_keeps_the_answers_and_the_retry_stores_once(
     assert retry.status_code == again.status_code == 303
     assert Response.objects.count() == 1
     assert stored_answers(Response.objects.get()) == posted_answers(data)
+
+
+@pytest.mark.django_db
+def test_a_submission_writes_only_to_indexes_that_something_reads():
+    """Every index on the tables a submission writes costs every submission. Each of
+    these has a reader (surveys.models says which); a new one needs one too."""
+    written = [
+        "surveys_submissionreceipt",
+        "surveys_response",
+        "surveys_answer",
+        "surveys_untalliedresponse",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1", [written]
+        )
+        indexes = [name for (name,) in cursor.fetchall()]
+    assert indexes == [
+        "answer_free_text",  # the free text on the results page
+        "response_force_month",  # one force's responses, by month
+        "response_month",  # every force's, by month; purging whole months
+        "surveys_answer_pkey",
+        "surveys_response_pkey",
+        "surveys_submissionreceipt_pkey",
+        "surveys_untalliedresponse_pkey",
+    ]
