@@ -315,7 +315,7 @@ def with_answered(counts):
 
 
 class AnswerTally(models.Model):
-    """How many responses chose each answer, kept up to date as responses arrive.
+    """How many responses chose each answer: the counts behind the results.
 
     Counting tens of millions of answer rows for every results page would be slow at a
     million responses; these few thousand rows give the same counts at once. Each row
