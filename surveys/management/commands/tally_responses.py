@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db import connection, transaction
 
 from surveys.models import AnswerTally
 
@@ -11,5 +12,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        counted = AnswerTally.objects.catch_up()
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A queue left to grow (say, the schedule stopped) may outlast the web's
+            # 30-second statement timeout; this is where it is worked off.
+            cursor.execute("SET LOCAL statement_timeout = 0")
+            counted = AnswerTally.objects.catch_up()
         self.stdout.write(f"Counted {counted} queued response(s) into the tallies.")
