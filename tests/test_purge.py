@@ -5,9 +5,12 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from surveys.models import Answer, AuditEntry, Response, SubmissionReceipt
+from surveys import tokens
+from surveys.models import Answer, AuditEntry, Response, SubmissionReceipt, UntalliedResponse
 from surveys.months import shift
+from tests.survey_data import submission
 from tests.tallies import recount, tallies
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +41,23 @@ def test_old_responses_answers_and_tallies_go_and_the_count_is_audited():
     assert entry.base == old
     assert entry.user is None
     assert entry.filters == {"older_than_months": 12, "before": cutoff.isoformat()}
+
+
+def test_responses_still_queued_for_the_tally_are_purged_too(client):
+    for _ in range(2):
+        client.post(reverse("surveys:survey"), submission(tokens.issue()))
+    old, kept = Response.objects.all()
+    Response.objects.filter(pk=old.pk).update(submitted_month=date(2020, 1, 1))
+    assert UntalliedResponse.objects.count() == 2  # neither counted into the tally yet
+
+    call_command("purge_responses", older_than_months=12)
+
+    assert list(Response.objects.all()) == [kept]
+    assert not Answer.objects.filter(response=old.pk).exists()
+    assert not UntalliedResponse.objects.exists()
+    counted = tallies()
+    assert counted == recount()
+    assert sum(n for key, n in counted.items() if key[3:] == ("", "")) == 1
 
 
 def test_purge_needs_a_sensible_period():
