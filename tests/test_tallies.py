@@ -64,8 +64,9 @@ def test_a_blank_answer_is_no_answer_in_the_tallies_either():
     assert {key[3] for key in tallies()} == {"", "reported"}
 
 
-def test_concurrent_submissions_are_all_counted(live_server, reference_data):
-    """Eight threads submit at once against the live server (own connections each)."""
+def _submitter(live_server):
+    """A function that posts a complete submission, with a fresh token, to the live
+    server (over HTTP: a connection of its own) and returns the final status."""
 
     def post(_):
         data = urllib.parse.urlencode(submission(tokens.issue()), doseq=True).encode()
@@ -73,9 +74,15 @@ def test_concurrent_submissions_are_all_counted(live_server, reference_data):
         with urllib.request.urlopen(request) as response:
             return response.status
 
+    return post
+
+
+def test_concurrent_submissions_are_all_counted(live_server, reference_data):
+    """Eight threads submit at once against the live server (own connections each)."""
+
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            statuses = list(pool.map(post, range(40)))
+            statuses = list(pool.map(_submitter(live_server), range(40)))
     finally:
         connections.close_all()
     assert statuses == [200] * 40  # after following the 303 to the thank-you page
@@ -113,12 +120,6 @@ def test_counting_in_while_submissions_arrive_counts_each_once(live_server, refe
     connection: every response is counted exactly once."""
     submitted = 40
 
-    def post(_):
-        data = urllib.parse.urlencode(submission(tokens.issue()), doseq=True).encode()
-        request = urllib.request.Request(live_server.url + SURVEY, data=data)
-        with urllib.request.urlopen(request) as response:
-            return response.status
-
     def count_in(_):
         counted = 0
         try:
@@ -131,7 +132,7 @@ def test_counting_in_while_submissions_arrive_counts_each_once(live_server, refe
     try:
         with ThreadPoolExecutor(max_workers=10) as pool:
             counters = [pool.submit(count_in, n) for n in range(2)]
-            statuses = list(pool.map(post, range(submitted)))
+            statuses = list(pool.map(_submitter(live_server), range(submitted)))
             counted = sum(counter.result() for counter in counters)
     finally:
         connections.close_all()
