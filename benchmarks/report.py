@@ -23,12 +23,6 @@ class Measurements:
     machine: str
     results: list  # (responses seeded, timings from results_query, seconds seeding or None)
     pages: list  # (name, load.Load, cpu.Spent), the floor first and last
-
-    @property
-    def page_floor_rate(self):
-        """The bare view's requests per second: the mean of the runs either side."""
-        return statistics.mean(self.pages[i][1].requests_per_second for i in (0, -1))
-
     submissions: object  # Submissions
     weights: list  # (page, bytes, requests, third-party URLs)
     delays: list  # quick exit, ms
@@ -36,6 +30,15 @@ class Measurements:
     yardstick: object  # yardstick.bench.Yardstick: django-survey-and-report
     plain_page: tuple  # (bytes, requests) of a plain GOV.UK Frontend page: the weight floor
     seconds: float  # the whole run
+
+    @property
+    def page_floor_rate(self):
+        """The bare view's requests per second: the mean of the runs either side."""
+        return _mean_rate(self.pages[0][1], self.pages[-1][1])
+
+
+def _mean_rate(*loads):
+    return statistics.mean(load.requests_per_second for load in loads)
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,7 @@ class Submissions:
     @property
     def floor_rate(self):
         """The bare insert's requests per second: the mean of the runs either side."""
-        runs = (self.floor_before[0], self.floor_after[0])
-        return statistics.mean(run.requests_per_second for run in runs)
+        return _mean_rate(self.floor_before[0], self.floor_after[0])
 
     @property
     def share(self):
