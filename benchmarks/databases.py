@@ -3,11 +3,11 @@
 - ``soteria_bench_100k`` holds 100,000 seeded responses and ``soteria_bench``
   1,000,000. The first run makes them and later runs keep them: nothing else writes
   to them (the results timings roll back the audit entries the page writes).
-  ``seed_responses`` makes 25,000 varied responses (about 20 seconds); the 100,000 are
-  those four times over and the million ten times that, copied in SQL with new ids
-  (multiply) in about three minutes, where seed_responses would take a quarter of an
-  hour. The results page's timings depend on how many rows there are, not on how many
-  of them differ. Each database is built under a temporary name and renamed when
+  ``seed_responses`` makes 10,000 varied responses (GENERATED); the 100,000 are those
+  ten times over and the million ten times that, copied in SQL with new ids (multiply)
+  in about three minutes, where seed_responses would take a quarter of an hour. The
+  results page's timings depend on how many rows there are, not on how many of them
+  differ. Each database is built under a temporary name and renamed when
   complete, so an interrupted run leaves nothing half-made behind.
 - ``soteria_bench_http`` is what gunicorn serves; its responses are deleted at the start
   of every run, so the submissions benchmark never changes the seeded counts.
