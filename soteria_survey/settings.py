@@ -83,6 +83,11 @@ _database.setdefault("OPTIONS", {})
 # A stuck query must not hold a worker for ever; a survey submission takes milliseconds.
 _database["OPTIONS"].setdefault("options", "-c statement_timeout=30000")
 _database["OPTIONS"].setdefault("connect_timeout", 5)
+# Statements are prepared where the code asks for it (execute(..., prepare=True): the
+# submission's statement) and nowhere else. Django's default, None, turns psycopg's
+# prepared statements off altogether, even those asked for; psycopg's own, 5, would
+# prepare any query seen five times.
+_database["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
 DATABASES = {"default": _database}
 
 INSTALLED_APPS = [

@@ -105,3 +105,17 @@ def test_a_submission_writes_only_to_indexes_that_something_reads():
         "surveys_submissionreceipt_pkey",
         "surveys_untalliedresponse_pkey",
     ]
+
+
+@pytest.mark.django_db
+def test_the_submission_statement_is_prepared_once_per_connection(client):
+    """Parsing and planning the statement costs PostgreSQL more than storing a bare row,
+    so a connection prepares it once; nothing else is prepared (settings.py)."""
+    for _ in range(3):
+        assert client.post(SURVEY, submission(tokens.issue())).status_code == 303
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert len(prepared) == 1
+    assert "INSERT INTO surveys_submissionreceipt" in prepared[0]
+    assert Response.objects.count() == 3
