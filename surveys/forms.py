@@ -214,6 +214,7 @@ def _survey_fields(audience):
             widget=forms.HiddenInput,
             error_messages={"invalid_choice": INVALID_CHOICE},
         )
+    fields["token"] = forms.CharField(widget=forms.HiddenInput, required=False)
     return fields
 
 
@@ -223,8 +224,6 @@ _shared_survey_fields = functools.cache(_survey_fields)
 class SurveyForm(_QuestionnaireForm):
     """The questions for one respondent, chosen by their eligibility answers, which
     travel with the form as hidden fields together with the single-use token."""
-
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, reported, shared_fields=False, **kwargs):
         audience = audience_for(reported)
