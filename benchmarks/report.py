@@ -290,7 +290,7 @@ def _yardstick(m):
 def _target(name, measured, met, drift=0.0):
     verdict = "met" if met else "NOT MET"
     if drift > FLOOR_DRIFT_LIMIT:
-        verdict += f", but the floor's two runs differ by {drift:.0%}: run again"
+        verdict += f" (the floor's two runs differ by {drift:.0%}: run again)"
     return f"| {name} | {measured} | {verdict} |"
 
 
