@@ -1,7 +1,12 @@
 """Validation protects the data and never costs the respondent an answer."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
+from hypothesis import example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from surveys import forms, tokens
 from surveys.models import Response
@@ -56,6 +61,28 @@ def test_free_text_at_the_limit_is_stored(client, token):
     text = "y" * FREE_TEXT_MAX_LENGTH
     assert client.post(SURVEY, submission(token, free_text=text)).status_code == 303
     assert Response.objects.get().answers.get(question="free_text").text == text
+
+
+# Anything but NUL (refused, with a message) and lone surrogates (no browser sends them).
+WRITTEN = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
+
+
+def test_free_text_is_stored_exactly_as_written(client):
+    """Quotes, backslashes, commas, JSON, line breaks, control characters, any script:
+    what is written comes back character for character (less the blank space around
+    it, as for every text field)."""
+
+    @hypothesis_settings(max_examples=40, deadline=None)
+    @given(WRITTEN.filter(str.strip))
+    @example('She said "stop", {"a": [1, "\\u0041"]}, C:\\new\r\n\ttab, café 👍 ,,')
+    def send(text):
+        Response.objects.all().delete()
+        body = urlencode(submission(tokens.issue(), free_text=text), doseq=True)
+        response = client.generic("POST", SURVEY, body, "application/x-www-form-urlencoded")
+        assert response.status_code == 303
+        assert Response.objects.get().answers.get(question="free_text").text == text.strip()
+
+    send()
 
 
 def test_exclusive_option_cannot_be_combined(client, token):
