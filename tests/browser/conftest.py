@@ -14,6 +14,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def base_url():
+    """None: tests visit the live server by its full address (``site``). Defined here, it
+    also stands in for pytest-playwright's own, which pytest deprecates."""
+    return None
+
+
 @pytest.fixture
 def exit_stub(settings):
     stub = ExitStub()
