@@ -65,6 +65,9 @@ PAGES = [
 # Submission bodies to write, per insert per second the bare floor managed: more than
 # the app can take, since it does more work per request than the floor.
 BODIES_PER_FLOOR_INSERT = 1.5
+# Runs of complete submissions, each between two runs of the bare insert: one run's
+# share moves with the machine's speed by several points, two show how far.
+SUBMISSION_RUNS = 2
 
 
 def log(message):
@@ -134,38 +137,38 @@ def _loaded(server, database_url, table, *args, **kwargs):
 
 
 def measure_submissions(server, window, database_url, workdir):
-    """report.Submissions: the bare insert, complete submissions, the bare insert again
-    (so that the machine's drift during the run cancels out), then the time taken to
-    count the queued submissions into the tally."""
+    """report.Submissions: the bare insert, then SUBMISSION_RUNS runs of complete
+    submissions, each followed by the bare insert again (so that each is measured
+    against the floor on both its sides, and the machine's drift cancels out); then the
+    time taken to count the queued submissions into the tally."""
 
     def floor():
         log("loading the bare insert...")
         url = server.base + "/bench/insert/"
         return _loaded(server, database_url, "bench_insert", url, window, method="POST", body="")
 
-    before = floor()
-    count = math.ceil(before[0].requests_per_second * window * BODIES_PER_FLOOR_INSERT) + 100
-    log(f"writing {count:,} submissions, each with its own token...")
-    bodies = Path(workdir) / "submissions.txt"
-    load.write_submissions(bodies, count)
-    log("loading complete submissions...")
-    survey = _loaded(
-        server,
-        database_url,
-        "surveys_response",
-        server.base + "/survey/",
-        window,
-        method="POST",
-        bodies=bodies,
-    )
-    after = floor()
+    def submissions(run, floor_rate):
+        count = math.ceil(floor_rate * window * BODIES_PER_FLOOR_INSERT) + 100
+        log(f"writing {count:,} submissions, each with its own token...")
+        bodies = Path(workdir) / f"submissions-{run}.txt"
+        load.write_submissions(bodies, count)
+        log(f"loading complete submissions, run {run} of {SUBMISSION_RUNS}...")
+        url = server.base + "/survey/"
+        return _loaded(
+            server, database_url, "surveys_response", url, window, method="POST", bodies=bodies
+        )
+
+    floors, surveys = [floor()], []
+    for run in range(1, SUBMISSION_RUNS + 1):
+        surveys.append(submissions(run, floors[-1][0].requests_per_second))
+        floors.append(floor())
     log("counting the queued submissions into the tally...")
     from surveys.models import AnswerTally  # once django.setup() has run (main)
 
     started = time.perf_counter()
     tallied = AnswerTally.objects.catch_up()
     seconds = time.perf_counter() - started
-    return report.Submissions(before, survey, after, tallied, seconds)
+    return report.Submissions(floors, surveys, tallied, seconds)
 
 
 def measure_http(env, mode, exit_url):
