@@ -25,7 +25,7 @@ help:
 	@echo "make test     lint, migration check, and every test (unit, PostgreSQL, browser)"
 	@echo "make audit    look up known vulnerabilities in the installed packages (PyPI advisories)"
 	@echo "make bench    load, page weight and results timings against their floors and"
-	@echo "              django-survey-and-report (~4.5 min, ~8 the first time as it makes"
+	@echo "              django-survey-and-report (~5.5 min, ~6.5–9 the first time as it makes"
 	@echo "              its data; BENCH_ARGS=--quick: ~1.5 min, 2 the first time: benchmarks/)"
 	@echo "make format   format the code with ruff"
 	@echo "make assets   rebuild static/css/app.css from GOV.UK Frontend (needs Node and npm)"
