@@ -141,66 +141,21 @@ def copy_database(server_url, source, target):
 def multiply(url, copies):
     """Make the responses in url's database ``copies`` times as many, in one
     transaction: each copy of a response has a new id and the same month, force and
-    answers, and the tallies are multiplied to match.
-
-    The answer table's indexes are dropped while its rows go in and built again after,
-    several times faster than inserting tens of millions of keys one at a time. The
-    rows copied already hold, so foreign keys go unchecked (replica role)."""
+    answers, and the tallies are multiplied to match. The rows copied already hold, so
+    foreign keys go unchecked (replica role)."""
     with psycopg.connect(url) as connection:
         connection.execute("SET statement_timeout = 0")
-        connection.execute("SET maintenance_work_mem = '1GB'")
-        connection.execute("SET work_mem = '256MB'")
         connection.execute("SET session_replication_role = replica")
-        indexes = connection.execute(
-            """
-            SELECT index.relname, pg_get_indexdef(index.oid), key.conname,
-                   pg_get_constraintdef(key.oid)
-            FROM pg_index
-            JOIN pg_class AS index ON index.oid = pg_index.indexrelid
-            LEFT JOIN pg_constraint AS key ON key.conindid = index.oid AND key.contype = 'p'
-            WHERE pg_index.indrelid = 'surveys_answer'::regclass
-            """
-        ).fetchall()
-        for index, _definition, constraint, _key in indexes:
-            if constraint:
-                drop = sql.SQL("ALTER TABLE surveys_answer DROP CONSTRAINT {}")
-            else:
-                drop = sql.SQL("DROP INDEX {}")
-            connection.execute(drop.format(sql.Identifier(constraint or index)))
-        # Each copy's id, drawn once rather than for each of its answers.
         connection.execute(
             """
-            CREATE TEMPORARY TABLE response_copy ON COMMIT DROP AS
-            SELECT id AS original, gen_random_uuid() AS id
+            INSERT INTO surveys_response (id, questionnaire_version, force_id, reported,
+                                          submitted_month, choices, free_text)
+            SELECT gen_random_uuid(), questionnaire_version, force_id, reported,
+                   submitted_month, choices, free_text
             FROM surveys_response, generate_series(1, %(more)s) AS number
             """,
             {"more": copies - 1},
         )
-        connection.execute(
-            """
-            INSERT INTO surveys_response
-                (id, questionnaire_version, force_id, reported, submitted_month)
-            SELECT copy.id, questionnaire_version, force_id, reported, submitted_month
-            FROM surveys_response
-            JOIN response_copy AS copy ON copy.original = surveys_response.id
-            """
-        )
-        connection.execute(
-            """
-            INSERT INTO surveys_answer (response_id, question, choice, text)
-            SELECT copy.id, question, choice, text
-            FROM surveys_answer
-            JOIN response_copy AS copy ON copy.original = surveys_answer.response_id
-            """
-        )
-        for _index, definition, constraint, key in indexes:
-            if constraint:
-                add = sql.SQL("ALTER TABLE surveys_answer ADD CONSTRAINT {} {}").format(
-                    sql.Identifier(constraint), sql.SQL(key)
-                )
-            else:
-                add = sql.SQL(definition)
-            connection.execute(add)
         connection.execute(
             "UPDATE surveys_answertally SET responses = responses * %(copies)s",
             {"copies": copies},
@@ -211,7 +166,7 @@ def empty_for_serving(url):
     """Delete the served database's responses, and make the bare insert's table."""
     with psycopg.connect(url) as connection:
         connection.execute(
-            "TRUNCATE surveys_answer, surveys_answertally, surveys_untalliedresponse, "
+            "TRUNCATE surveys_answertally, surveys_untalliedresponse, "
             "surveys_response, surveys_submissionreceipt"
         )
         connection.execute(

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from surveys import second_factor
 from surveys.models import Analyst, AuditEntry, Response
-from surveys.questionnaire import QUESTIONNAIRE, Kind
+from surveys.questionnaire import Kind
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -74,20 +74,14 @@ class ResponseAdmin(ReadOnlyAdmin):
     def answer_table(self, obj):
         """Answers in questionnaire order, every value escaped: free text is whatever a
         respondent typed."""
-        given = {}
-        for answer in obj.answers.all():
-            question = QUESTIONNAIRE.questions.get(answer.question)
-            if question is None:
-                label = answer.choice or answer.text
-            elif question.kind is Kind.TEXT:
-                label = answer.text
-            else:
-                label = question.label_for(answer.choice)
-            given.setdefault(answer.question, []).append(str(label))
         rows = [
-            (question.text, "; ".join(given[key]))
-            for key, question in QUESTIONNAIRE.questions.items()
-            if key in given
+            (
+                question.text,
+                answer
+                if question.kind is Kind.TEXT
+                else "; ".join(str(question.label_for(choice)) for choice in answer),
+            )
+            for question, answer in obj.answers()
         ]
         if not rows:
             return _("No answers")

@@ -2,7 +2,7 @@
 (say, each ethnic group) answered every other question.
 
 These cannot come from AnswerTally, which counts each answer on its own. For one force
-they are counted from the answer table when asked (a few hundred thousand rows at most).
+they are counted from the responses' answers when asked (a few hundred thousand rows at most).
 Nationally that would mean tens of millions of rows, so each month's counts are kept in
 BreakdownTally by ``manage.py refresh_breakdowns`` (nightly) and used while they are
 complete; months they do not cover yet, such as the current one, are counted directly.
@@ -21,22 +21,23 @@ from surveys.questionnaire import QUESTIONNAIRE, Kind
 BY_QUESTION = [q.key for s in QUESTIONNAIRE.sections if s.key == "about_you" for q in s.questions]
 _MULTIPLE = [key for key, q in QUESTIONNAIRE.questions.items() if q.kind is Kind.MULTIPLE]
 
-# An answer row is unique per response, question and choice, so count(*) counts
+# surveys_answers gives each response's answers as (question, choice) rows (migration
+# 0015). Each is unique per response, question and choice, so count(*) counts
 # responses (no DISTINCT, which would sort millions of rows). A multiple-choice question
 # also gets a row with an empty choice counting the group's responses that answered it;
 # for a single-choice question that is the sum over its choices (with_answered).
 _CROSS_TAB = """
     SELECT {keys} g.question, g.choice, a.question, a.choice, count(*)
     FROM ({responses}) r
-    JOIN surveys_answer g ON g.response_id = r.id
-    JOIN surveys_answer a ON a.response_id = r.id
+    CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) g
+    CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) a
     WHERE g.question = ANY(%s) AND a.choice <> ''
     GROUP BY {keys} g.question, g.choice, a.question, a.choice
     UNION ALL
     SELECT {keys} g.question, g.choice, a.question, '', count(DISTINCT r.id)
     FROM ({responses}) r
-    JOIN surveys_answer g ON g.response_id = r.id
-    JOIN surveys_answer a ON a.response_id = r.id
+    CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) g
+    CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) a
     WHERE g.question = ANY(%s) AND a.question = ANY(%s)
     GROUP BY {keys} g.question, g.choice, a.question
 """
@@ -92,7 +93,7 @@ def _months(start=None, end=None):
 
 
 def _count(responses, question):
-    sql, params = responses.values("id").query.sql_with_params()
+    sql, params = responses.values("id", "choices", "free_text").query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         # Compiling this one query would take longer than running it.
         cursor.execute("SET LOCAL jit = off")
@@ -112,7 +113,8 @@ def stale_months():
 def refresh(month):
     """Count one month's breakdowns afresh (a few seconds per 40,000 responses)."""
     responses = (
-        "SELECT id, submitted_month, reported FROM surveys_response WHERE submitted_month = %s"
+        "SELECT id, submitted_month, reported, choices, free_text FROM surveys_response "
+        "WHERE submitted_month = %s"
     )
     cross_tab = _CROSS_TAB.format(keys="r.submitted_month, r.reported,", responses=responses)
     with transaction.atomic(), connection.cursor() as cursor:

@@ -5,12 +5,10 @@ only to the national research role (the export_responses permission): one row pe
 response, one column per question, free text only with its own permission and redacted.
 """
 
-from collections import defaultdict
-
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 from surveys.redaction import redact
 
-# Rows are read from the database this many responses at a time (two queries each).
+# Rows are read from the database this many responses at a time.
 CHUNK = 2000
 
 
@@ -26,11 +24,7 @@ def response_rows(responses, with_text):
     yield ["response", "month", "force", "reported", "questionnaire_version"] + [
         q.key for q in questions
     ]
-    ordered = responses.order_by("id").prefetch_related("answers")
-    for response in ordered.iterator(chunk_size=CHUNK):
-        given = defaultdict(list)
-        for answer in response.answers.all():
-            given[answer.question].append(redact(answer.text) if answer.text else answer.choice)
+    for response in responses.order_by("id").iterator(chunk_size=CHUNK):
         yield spreadsheet_safe(
             [
                 str(response.id),
@@ -38,6 +32,13 @@ def response_rows(responses, with_text):
                 response.force_id or "",
                 {True: "yes", False: "no"}.get(response.reported, ""),
                 response.questionnaire_version,
-                *("; ".join(sorted(given[q.key])) for q in questions),
+                *(_cell(response, q) for q in questions),
             ]
         )
+
+
+def _cell(response, question):
+    """A question's cell: the keys of the choices given, or the free text redacted."""
+    if question.kind is Kind.TEXT:
+        return redact(response.free_text)
+    return "; ".join(sorted(response.choices.get(question.key, ())))

@@ -6,12 +6,15 @@ submission; nothing else. Primary keys are random or composite, never sequences,
 nothing records an exact time.
 """
 
+import json
 import uuid
 from collections import Counter
 
 import psycopg
 from django.conf import settings
 from django.db import connection, models
+from django.db.models import Func
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,14 +36,11 @@ class Force(models.Model):
 
 
 class ResponseManager(models.Manager):
-    # One statement stores a submission: its receipt, the response, its answers, and the
-    # response's place in the queue of responses not yet added to the tally
-    # (UntalliedResponse). It commits whole or not at all, and needs no transaction or
-    # savepoint of its own, so it costs one round trip. A token already used adds no
+    # One statement stores a submission: its receipt, the response (answers and all, in
+    # one row), and the response's place in the queue of responses not yet added to the
+    # tally (UntalliedResponse). It commits whole or not at all, and needs no transaction
+    # or savepoint of its own, so it costs one round trip. A token already used adds no
     # receipt, and so nothing else: the statement then returns no row.
-    #
-    # The chosen answers travel as two comma-separated lists of keys (keys are slugs),
-    # which PostgreSQL splits far faster than psycopg quotes arrays element by element.
     _RECORD = """
         WITH receipt AS (
             INSERT INTO surveys_submissionreceipt (nonce, month)
@@ -48,24 +48,12 @@ class ResponseManager(models.Manager):
             ON CONFLICT (nonce) DO NOTHING
             RETURNING month
         ), response AS (
-            INSERT INTO surveys_response
-                (id, questionnaire_version, force_id, reported, submitted_month)
+            INSERT INTO surveys_response (id, questionnaire_version, force_id, reported,
+                                          submitted_month, choices, free_text)
             SELECT %(id)s::uuid, %(version)s::varchar, %(force)s::varchar,
-                   %(reported)s::boolean, month
+                   %(reported)s::boolean, month, %(choices)s::jsonb, %(free_text)s::text
             FROM receipt
             RETURNING id
-        ), given (question, choice, text) AS (
-            SELECT question, choice, ''
-            FROM unnest(string_to_array(%(questions)s::text, ','),
-                        string_to_array(%(choices)s::text, ',')) AS chosen (question, choice)
-            UNION ALL
-            SELECT question, '', text
-            FROM unnest(%(text_questions)s::varchar[], %(texts)s::text[])
-                AS written (question, text)
-        ), answers AS (
-            INSERT INTO surveys_answer (response_id, question, choice, text)
-            SELECT response.id, given.question, given.choice, given.text
-            FROM response, given
         ), untallied AS (
             INSERT INTO surveys_untalliedresponse (response_id)
             SELECT id FROM response
@@ -81,14 +69,12 @@ class ResponseManager(models.Manager):
         double click or a re-post, which has been stored once already.
         """
         force = answers.get("force") if answers.get("force") in FORCE_SLUGS else None
-        chosen, written = [], []
-        for question, choice, text in Answer.rows(answers):
-            (written if text else chosen).append((question, choice, text))
+        choices, free_text = Response.stored(answers)
         # Django's cursor checks the connection's health and translates errors; the
         # statement itself goes through a psycopg cursor that binds on the server, so
         # that the free text travels as a parameter rather than quoted into the SQL. It
-        # is prepared once per connection: parsing and planning its five parts took
-        # PostgreSQL longer than the insert of a bare row (settings: prepare_threshold).
+        # is prepared once per connection: parsing and planning it took PostgreSQL
+        # longer than the insert of a bare row (settings: prepare_threshold).
         with (
             connection.cursor() as django_cursor,
             connection.wrap_database_errors,
@@ -103,10 +89,8 @@ class ResponseManager(models.Manager):
                     "version": version,
                     "force": force,
                     "reported": answers.get("reported") in REPORTED_CHOICES,
-                    "questions": ",".join(question for question, _c, _t in chosen),
-                    "choices": ",".join(choice for _q, choice, _t in chosen),
-                    "text_questions": [question for question, _c, _t in written],
-                    "texts": [text for _q, _c, text in written],
+                    "choices": json.dumps(choices, separators=(",", ":")),
+                    "free_text": free_text,
                 },
                 prepare=True,
             )
@@ -115,7 +99,15 @@ class ResponseManager(models.Manager):
 
 
 class Response(models.Model):
-    """One anonymous submission of the questionnaire."""
+    """One anonymous submission of the questionnaire, answers and all.
+
+    A response is one row: what it chose, by question (``choices``), and its free text.
+    Stored as one row per answer instead, every submission wrote some 37 rows and as
+    many index entries and foreign-key checks; and nothing ever reads one answer
+    without the rest of its response. In SQL, ``surveys_answers(choices, free_text)``
+    (migration 0015) turns a response's answers into (question, choice) rows, for the
+    tally and breakdowns to count.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     questionnaire_version = models.CharField(_("questionnaire version"), max_length=20)
@@ -137,6 +129,10 @@ class Response(models.Model):
     )
     # The first day of the month of submission: the finest time a response carries.
     submitted_month = models.DateField(_("month submitted"))
+    # Question key -> the keys of the choices given: one for a single-choice question,
+    # one or more for a checkbox question. Questions left blank are left out.
+    choices = models.JSONField(_("choices"), default=dict, blank=True)
+    free_text = models.TextField(_("free text"), blank=True, default="")
 
     objects = ResponseManager()
 
@@ -153,68 +149,53 @@ class Response(models.Model):
                 condition=models.Q(submitted_month__day=1),
                 name="response_month_is_first_day",
             ),
+            models.CheckConstraint(
+                condition=Exact(
+                    Func("choices", function="jsonb_typeof", output_field=models.TextField()),
+                    "object",
+                ),
+                name="response_choices_by_question",
+            ),
         ]
         indexes = [
             # The response list in the admin, filtered by force and month; breakdowns
-            # that join answers to the responses of one force and period.
+            # of the responses of one force and period.
             models.Index(fields=["force", "submitted_month"], name="response_force_month"),
             # Every force at once, by month: the admin's month filter and ordering, and
             # deleting whole months when responses reach the end of their retention.
             models.Index(fields=["submitted_month"], name="response_month"),
+            # The free text the results page shows: the first 200 in id order (a random
+            # order) are read straight off this, rather than sorting every one.
+            models.Index(
+                fields=["id"], condition=~models.Q(free_text=""), name="response_free_text"
+            ),
         ]
 
     def __str__(self):
         # Never answer text: this shows in admin breadcrumbs and history.
         return _("Response %(id)s") % {"id": str(self.id)[:8]}
 
-
-class Answer(models.Model):
-    """One chosen option (or the free text) of one question in one response.
-
-    A multiple-choice question has one row per option chosen; a free-text question has
-    one row with an empty choice. The composite key means no sequence numbers, and
-    each option can be chosen once.
-    """
-
-    pk = models.CompositePrimaryKey("response", "question", "choice")
-    # The composite primary key starts with response, so it needs no index of its own.
-    response = models.ForeignKey(
-        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
-    )
-    question = models.CharField(max_length=64)
-    choice = models.CharField(max_length=64, blank=True, default="")
-    text = models.TextField(blank=True, default="")
-
-    class Meta:
-        # No index by question and choice: every submission would write 37 entries into
-        # it, and breakdowns (the responses that gave one answer, then their other
-        # answers) find a response's answers as fast through the primary key, which
-        # starts with the response. Plain counts come from AnswerTally.
-        indexes = [
-            # The free text the results page shows: the first 200 in response order (a
-            # random order) are read straight off this, rather than sorting every one.
-            models.Index(
-                fields=["response"],
-                condition=models.Q(question=FREE_TEXT_QUESTION),
-                name="answer_free_text",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.question}={self.choice}" if self.choice else self.question
-
     @staticmethod
-    def rows(answers):
-        """The (question, choice, text) rows that store ``answers`` (question keys to a
-        choice key, a list of choice keys, or text); blank answers have none."""
+    def stored(answers):
+        """(choices, free text) that store ``answers`` (question keys to a choice key, a
+        list of choice keys, or text); blank answers are left out."""
+        choices, free_text = {}, ""
         for key, value in answers.items():
-            kind = QUESTIONNAIRE.questions[key].kind
-            if kind is Kind.MULTIPLE:
-                yield from ((key, choice, "") for choice in value)
-            elif value and kind is Kind.TEXT:
-                yield key, "", value
+            if key == FREE_TEXT_QUESTION:
+                free_text = value or ""
             elif value:
-                yield key, value, ""
+                multiple = QUESTIONNAIRE.questions[key].kind is Kind.MULTIPLE
+                choices[key] = list(value) if multiple else [value]
+        return choices, free_text
+
+    def answers(self):
+        """(question, [choice keys] or free text) of each question answered, in
+        questionnaire order."""
+        for question in QUESTIONNAIRE.stored_questions:
+            if question.key == FREE_TEXT_QUESTION and self.free_text:
+                yield question, self.free_text
+            elif question.key in self.choices:
+                yield question, self.choices[question.key]
 
 
 class SubmissionReceipt(models.Model):
@@ -262,19 +243,22 @@ class AnswerTallyManager(models.Manager):
         WITH queued AS (
             DELETE FROM surveys_untalliedresponse RETURNING response_id
         ), response AS (
-            SELECT r.id, r.submitted_month, coalesce(r.force_id, '') AS force, r.reported
+            SELECT r.id, r.submitted_month, coalesce(r.force_id, '') AS force, r.reported,
+                   r.choices, r.free_text
             FROM queued JOIN surveys_response r ON r.id = queued.response_id
+        ), answer AS (
+            SELECT r.id, r.submitted_month, r.force, r.reported, a.question, a.choice
+            FROM response r CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) a
         ), key (month, force, reported, question, choice) AS (
             SELECT submitted_month, force, reported, '', '' FROM response
             UNION ALL
-            SELECT DISTINCT ON (r.id, a.question)
-                   r.submitted_month, r.force, r.reported, a.question, ''
-            FROM response r JOIN surveys_answer a ON a.response_id = r.id
-            WHERE a.question = ANY(%(apart)s)
+            SELECT DISTINCT ON (id, question) submitted_month, force, reported, question, ''
+            FROM answer
+            WHERE question = ANY(%(apart)s)
             UNION ALL
-            SELECT r.submitted_month, r.force, r.reported, a.question, a.choice
-            FROM response r JOIN surveys_answer a ON a.response_id = r.id
-            WHERE a.choice <> ''
+            SELECT submitted_month, force, reported, question, choice
+            FROM answer
+            WHERE choice <> ''
         ), tallied AS (
             INSERT INTO surveys_answertally AS tally
                 (month, force, reported, question, choice, responses)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from surveys import disclosure, months
 from surveys.breakdowns import counts_by_answer
 from surveys.forces import FORCES
-from surveys.models import Answer, AnswerTally, Response, with_answered
-from surveys.questionnaire import AGE_GATE, ELIGIBILITY, FREE_TEXT_QUESTION, QUESTIONNAIRE, Kind
+from surveys.models import AnswerTally, Response, with_answered
+from surveys.questionnaire import AGE_GATE, ELIGIBILITY, QUESTIONNAIRE, Kind
 from surveys.redaction import redact
 
 # Ordinal scales shown as diverging bars: (negative answers from the middle outwards,
@@ -252,9 +252,8 @@ def free_texts(filters, threshold):
     """Redacted free-text answers under the filters (at most FREE_TEXT_LIMIT, in no
     meaningful order: the response ids are random), or None when fewer than the
     threshold exist, which could point to particular people."""
-    # (An empty answer is never stored: Answer.rows.)
-    answers = Answer.objects.filter(question=FREE_TEXT_QUESTION, response__in=filters.responses())
-    texts = list(answers.order_by("response_id").values_list("text", flat=True)[:FREE_TEXT_LIMIT])
+    written = filters.responses().exclude(free_text="").order_by("id")
+    texts = list(written.values_list("free_text", flat=True)[:FREE_TEXT_LIMIT])
     if len(texts) < threshold:
         return None
     return [redact(text) for text in texts]

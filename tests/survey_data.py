@@ -69,13 +69,13 @@ def submission(token, reported="yes_myself", **overrides):
 def stored_answers(response):
     """A response's stored answers in the shape they were posted (lists sorted)."""
     stored = {}
-    for answer in response.answers.all():
-        question = QUESTIONNAIRE.questions[answer.question]
+    for question, answer in response.answers():
         if question.kind is Kind.MULTIPLE:
-            stored.setdefault(answer.question, []).append(answer.choice)
-            stored[answer.question].sort()
+            stored[question.key] = sorted(answer)
+        elif question.kind is Kind.TEXT:
+            stored[question.key] = answer
         else:
-            stored[answer.question] = answer.text if question.kind is Kind.TEXT else answer.choice
+            (stored[question.key],) = answer  # one choice, and only one
     return stored
 
 

@@ -1,34 +1,24 @@
 """AnswerTally against a recount of the stored answers, for tests that check the two
 agree."""
 
-from django.db import connection
+from collections import Counter
 
-from surveys.models import ANSWERED_APART, AnswerTally
-
-# What the tallies must be, counted from scratch from responses and answers: a row per
-# response, per choice chosen, and per question answered of those counted apart.
-RECOUNT = """
-    SELECT r.submitted_month, coalesce(r.force_id, ''), r.reported, k.question, k.choice,
-           count(*)
-    FROM surveys_response r
-    CROSS JOIN LATERAL (
-        SELECT '' AS question, '' AS choice
-        UNION ALL
-        SELECT DISTINCT a.question, '' FROM surveys_answer a
-        WHERE a.response_id = r.id AND a.question = ANY(%s)
-        UNION ALL
-        SELECT a.question, a.choice FROM surveys_answer a
-        WHERE a.response_id = r.id AND a.choice <> ''
-    ) k
-    GROUP BY 1, 2, 3, 4, 5
-"""
+from surveys.models import ANSWERED_APART, AnswerTally, Response
 
 
 def recount():
-    """Tally key -> responses, counted from the answers."""
-    with connection.cursor() as cursor:
-        cursor.execute(RECOUNT, [sorted(ANSWERED_APART)])
-        return {tuple(row[:5]): row[5] for row in cursor.fetchall()}
+    """Tally key -> responses, counted afresh in Python from every response: a row per
+    response, per choice chosen, and per question answered of those counted apart."""
+    counts = Counter()
+    for response in Response.objects.all():
+        group = (response.submitted_month, response.force_id or "", response.reported)
+        counts[(*group, "", "")] += 1
+        for question, answer in response.answers():
+            if question.key in ANSWERED_APART:
+                counts[(*group, question.key, "")] += 1
+            if isinstance(answer, list):
+                counts.update((*group, question.key, choice) for choice in answer)
+    return dict(counts)
 
 
 def tallies():

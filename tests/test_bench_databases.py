@@ -1,5 +1,6 @@
 """The benchmark's seeded databases: copies of seeded responses hold just like them."""
 
+import json
 from collections import Counter
 
 import pytest
@@ -30,30 +31,17 @@ def _responses():
             response.submitted_month,
             response.force_id,
             response.reported,
-            frozenset((a.question, a.choice, a.text) for a in response.answers.all()),
+            json.dumps(response.choices, sort_keys=True),
+            response.free_text,
         )
-        for response in Response.objects.prefetch_related("answers")
+        for response in Response.objects.all()
     )
-
-
-def _schema():
-    """The answer table's indexes and constraints, as PostgreSQL defines them."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'surveys_answer' ORDER BY 1"
-        )
-        indexes = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
-            "WHERE conrelid = 'surveys_answer'::regclass ORDER BY 1"
-        )
-        return indexes, cursor.fetchall()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_multiplied_responses_are_copies_under_new_ids_with_exact_tallies(reference_data):
     call_command("seed_responses", count=40, seed=5)
-    before, schema = _responses(), _schema()
+    before = _responses()
 
     databases.multiply(_conninfo(), 3)
     databases.multiply(_conninfo(), 2)  # as the million is made: copies of copies
@@ -61,4 +49,3 @@ def test_multiplied_responses_are_copies_under_new_ids_with_exact_tallies(refere
     assert Response.objects.count() == 240
     assert _responses() == Counter({key: 6 * n for key, n in before.items()})
     assert tallies() == recount()
-    assert _schema() == schema  # every index and the foreign key are back

@@ -2,7 +2,7 @@
 (refresh_breakdowns), out of date, or missing: checked against a count made here in
 Python from the stored answers."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from surveys import breakdowns, months, tokens
 from surveys.breakdowns import BY_QUESTION, counts_by_answer
-from surveys.models import Answer, BreakdownMonth, BreakdownTally, Response
+from surveys.models import BreakdownMonth, BreakdownTally, Response
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 from surveys.results import ALL_TIME, Filters, Period
 from tests.survey_data import submission
@@ -30,13 +30,9 @@ def _expected(by, force=None, reported=None, period=None):
         responses = responses.filter(
             submitted_month__gte=period.start, submitted_month__lt=period.end
         )
-    given = defaultdict(list)
-    for response_id, question, choice in Answer.objects.filter(response__in=responses).values_list(
-        "response_id", "question", "choice"
-    ):
-        given[response_id].append((question, choice))
     counts = Counter()
-    for answers in given.values():
+    for response in responses:
+        answers = [(q, c) for q, chosen in response.choices.items() for c in chosen]
         for group in [choice for question, choice in answers if question == by]:
             for question in {question for question, choice in answers if choice}:
                 counts[(group, question, "")] += 1

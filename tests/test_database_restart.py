@@ -59,7 +59,7 @@ def test_submissions_during_a_database_restart_are_kept_then_stored_once(tmp_pat
                 "SELECT count(*) FROM surveys_submissionreceipt"
             ).fetchone()
             texts = database.execute(
-                "SELECT text FROM surveys_answer WHERE question = 'free_text' ORDER BY text"
+                "SELECT free_text FROM surveys_response ORDER BY free_text"
             ).fetchall()
         log = app.log()
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +12,7 @@ from django.urls import reverse
 from surveys import tokens
 from surveys.disclosure import round_count
 from surveys.export import spreadsheet_safe
-from surveys.models import Answer, AnswerTally, AuditEntry, Response
+from surveys.models import AnswerTally, AuditEntry, Response
 from tests.staff import sign_in
 from tests.survey_data import submission
 
@@ -189,15 +190,17 @@ def test_breakdown_by_an_about_you_question_counts_each_group(client, analysts):
     outcome = page.context["results"]
     assert [key for key, _label in outcome.groups][:2] == ["asian", "black"]
     believed = {key: table for key, _label, table in _table(outcome, "believed").groups}
-    white = Response.objects.filter(
-        force="kent", answers__question="ethnicity", answers__choice="white"
-    )
-    answers = Answer.objects.filter(response__in=white, question="believed")
+    white = [
+        response.choices
+        for response in Response.objects.filter(force="kent")
+        if "white" in response.choices.get("ethnicity", ())
+    ]
+    answers = Counter(choice for given in white for choice in given.get("believed", ()))
     shown = [cell for cell in believed["white"].cells if not cell.hidden]
     assert len(shown) >= 3
     for cell in shown:
-        assert cell.count == round_count(answers.filter(choice=cell.key).count())
-    assert believed["white"].base == round_count(answers.count())
+        assert cell.count == round_count(answers[cell.key])
+    assert believed["white"].base == round_count(sum(1 for given in white if "believed" in given))
     assert "Break down by" in page.content.decode()
 
 

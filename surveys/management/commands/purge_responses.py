@@ -30,11 +30,6 @@ class Command(BaseCommand):
             cursor.execute("SET LOCAL statement_timeout = 0")  # may be millions of rows
             # Nothing may stay queued for the tally: its rows for these months go whole.
             AnswerTally.objects.catch_up()
-            cursor.execute(
-                "DELETE FROM surveys_answer WHERE response_id IN "
-                "(SELECT id FROM surveys_response WHERE submitted_month < %s)",
-                [cutoff],
-            )
             cursor.execute("DELETE FROM surveys_response WHERE submitted_month < %s", [cutoff])
             deleted = cursor.rowcount
             # Tallies are per whole month, so the purged months' rows go whole.

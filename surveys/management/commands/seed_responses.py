@@ -6,6 +6,7 @@ skip questions and sometimes prefer not to say. Rows go in with PostgreSQL's COP
 100,000 responses take well under a minute.
 """
 
+import json
 import math
 import random
 import uuid
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from surveys.forces import FORCE_SLUGS, FORCES
-from surveys.models import Answer, AnswerTally
+from surveys.models import AnswerTally, Response
 from surveys.months import shift
 from surveys.questionnaire import (
     NOT_REPORTED,
@@ -77,9 +78,9 @@ class Command(BaseCommand):
             copier = cursor.cursor  # psycopg's own cursor, for COPY
             with copier.copy(
                 "COPY surveys_response (id, questionnaire_version, force_id, reported, "
-                "submitted_month) FROM STDIN"
+                "submitted_month, choices, free_text) FROM STDIN"
             ) as responses:
-                answers = []
+                ids = []
                 for _ in range(count):
                     response_id = uuid.UUID(int=rng.getrandbits(128), version=4)
                     chosen_force = rng.choices(forces, weights)[0]
@@ -88,30 +89,28 @@ class Command(BaseCommand):
                     stored_force = (
                         given.get("force") if given.get("force") in FORCE_SLUGS else None
                     )
-                    month = rng.choice(months)
+                    choices, free_text = Response.stored(given)
                     responses.write_row(
-                        (response_id, QUESTIONNAIRE.version, stored_force, reported, month)
+                        (
+                            response_id,
+                            QUESTIONNAIRE.version,
+                            stored_force,
+                            reported,
+                            rng.choice(months),
+                            json.dumps(choices),
+                            free_text,
+                        )
                     )
-                    rows = list(Answer.rows(given))
-                    answers.append((response_id, rows))
-            # In key order, the answer table's primary-key index fills from left to right
-            # instead of at random places: several times faster for large counts.
-            answers.sort(key=lambda pair: pair[0])
-            with copier.copy(
-                "COPY surveys_answer (response_id, question, choice, text) FROM STDIN"
-            ) as copy:
-                for response_id, rows in answers:
-                    for row in rows:
-                        copy.write_row((response_id, *row))
+                    ids.append(response_id)
             # Queued like any submission, and counted into the tally in one go.
             with copier.copy("COPY surveys_untalliedresponse (response_id) FROM STDIN") as copy:
-                for response_id, _rows in answers:
+                for response_id in ids:
                     copy.write_row((response_id,))
             AnswerTally.objects.catch_up()
         with connection.cursor() as cursor:
             # Fresh statistics after a bulk load, or the planner guesses badly (a national
             # breakdown count took three times as long before this).
-            cursor.execute("ANALYZE surveys_response, surveys_answer, surveys_answertally")
+            cursor.execute("ANALYZE surveys_response, surveys_answertally")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Inserted {count} synthetic responses. National breakdowns count their "

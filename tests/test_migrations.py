@@ -1,0 +1,92 @@
+"""Migrations that move respondents' data keep every answer, both ways."""
+
+import json
+import uuid
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+ANSWER_TABLE = ("surveys", "0014_receipt_nonce_pattern_unindexed")
+ANSWERS_IN_RESPONSE = ("surveys", "0015_response_holds_its_answers")
+
+FULL = uuid.uuid4()
+EMPTY = uuid.uuid4()
+TEXT_ONLY = uuid.uuid4()
+# (response, question, choice, text), as the answer table held them.
+ANSWER_ROWS = {
+    (FULL, "reported", "yes_myself", ""),
+    (FULL, "force", "kent", ""),
+    (FULL, "how_reported", "phone", ""),
+    (FULL, "how_reported", "online", ""),
+    (FULL, "free_text", "", 'Kind, "patient" officers.\nThank you — é ✓'),
+    (TEXT_ONLY, "free_text", "", "Only this."),
+}
+
+
+def _migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+
+
+def _fetch(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_move_into_their_response_and_back_again(reference_data):
+    try:
+        _migrate(ANSWER_TABLE)
+        with connection.cursor() as cursor:
+            for response in (FULL, EMPTY, TEXT_ONLY):
+                cursor.execute(
+                    "INSERT INTO surveys_response (id, questionnaire_version, force_id, "
+                    "reported, submitted_month) VALUES (%s, '1', 'kent', true, %s)",
+                    [response, date(2026, 1, 1)],
+                )
+            for row in ANSWER_ROWS:
+                cursor.execute(
+                    "INSERT INTO surveys_answer (response_id, question, choice, text) "
+                    "VALUES (%s, %s, %s, %s)",
+                    row,
+                )
+
+        # As Django made them for the answer model, after migrating.
+        answer_type = ContentType.objects.create(app_label="surveys", model="answer")
+        Permission.objects.create(
+            codename="view_answer", name="Can view answer", content_type=answer_type
+        )
+
+        _migrate(ANSWERS_IN_RESPONSE)
+        stored = _fetch("SELECT id, choices, free_text FROM surveys_response")
+        assert {response: (json.loads(choices), text) for response, choices, text in stored} == {
+            FULL: (
+                {
+                    "reported": ["yes_myself"],
+                    "force": ["kent"],
+                    "how_reported": ["online", "phone"],
+                },
+                'Kind, "patient" officers.\nThank you — é ✓',
+            ),
+            EMPTY: ({}, ""),
+            TEXT_ONLY: ({}, "Only this."),
+        }
+        # The function the tally and breakdowns count with gives the old rows back.
+        given = _fetch(
+            "SELECT r.id, a.question, a.choice FROM surveys_response r "
+            "CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) a"
+        )
+        assert sorted(given) == sorted((r, q, c) for r, q, c, _t in ANSWER_ROWS)
+        assert not ContentType.objects.filter(app_label="surveys", model="answer").exists()
+        assert not Permission.objects.filter(codename="view_answer").exists()
+
+        _migrate(ANSWER_TABLE)
+        answers = _fetch("SELECT response_id, question, choice, text FROM surveys_answer")
+        assert set(answers) == ANSWER_ROWS
+    finally:
+        _migrate(None)
