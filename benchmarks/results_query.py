@@ -13,7 +13,7 @@ the cache, as a busy server's would be) of
 - results, trends, free_texts: the page's three parts that read responses, alone
   (surveys.results: the counts behind every question, the headline measures month by
   month, the redacted free text);
-- raw: the floor, a GROUP BY over every response's answers that counts each answer.
+- raw: the floor, a GROUP BY over every response's choices that counts each one.
 """
 
 import argparse
@@ -33,8 +33,8 @@ from django.test import RequestFactory  # noqa: E402
 
 from surveys.results import ALL_TIME, Filters, Period, free_texts, results, trends  # noqa: E402
 
-# Every response's answers as rows (migration 0015), as the tally counts them.
-ANSWERS = "surveys_response r CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) a"
+# Every choice of every response as a row (migration 0015), as the tally counts them.
+ANSWERS = "surveys_response r CROSS JOIN LATERAL surveys_choices(r.choices) a"
 RAW_GROUP_BY = f"SELECT a.question, a.choice, count(*) FROM {ANSWERS} GROUP BY 1, 2"  # noqa: S608
 
 

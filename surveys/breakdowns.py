@@ -21,7 +21,7 @@ from surveys.questionnaire import QUESTIONNAIRE, Kind
 BY_QUESTION = [q.key for s in QUESTIONNAIRE.sections if s.key == "about_you" for q in s.questions]
 _MULTIPLE = [key for key, q in QUESTIONNAIRE.questions.items() if q.kind is Kind.MULTIPLE]
 
-# surveys_answers gives each response's answers as (question, choice) rows (migration
+# surveys_choices gives each response's choices as (question, choice) rows (migration
 # 0015). Each is unique per response, question and choice, so count(*) counts
 # responses (no DISTINCT, which would sort millions of rows). A multiple-choice question
 # also gets a row with an empty choice counting the group's responses that answered it;
@@ -29,15 +29,15 @@ _MULTIPLE = [key for key, q in QUESTIONNAIRE.questions.items() if q.kind is Kind
 _CROSS_TAB = """
     SELECT {keys} g.question, g.choice, a.question, a.choice, count(*)
     FROM ({responses}) r
-    CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) g
-    CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) a
-    WHERE g.question = ANY(%s) AND a.choice <> ''
+    CROSS JOIN LATERAL surveys_choices(r.choices) g
+    CROSS JOIN LATERAL surveys_choices(r.choices) a
+    WHERE g.question = ANY(%s)
     GROUP BY {keys} g.question, g.choice, a.question, a.choice
     UNION ALL
     SELECT {keys} g.question, g.choice, a.question, '', count(DISTINCT r.id)
     FROM ({responses}) r
-    CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) g
-    CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) a
+    CROSS JOIN LATERAL surveys_choices(r.choices) g
+    CROSS JOIN LATERAL surveys_choices(r.choices) a
     WHERE g.question = ANY(%s) AND a.question = ANY(%s)
     GROUP BY {keys} g.question, g.choice, a.question
 """
@@ -93,10 +93,8 @@ def _months(start=None, end=None):
 
 
 def _count(responses, question):
-    sql, params = responses.values("id", "choices", "free_text").query.sql_with_params()
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Compiling this one query would take longer than running it.
-        cursor.execute("SET LOCAL jit = off")
+    sql, params = responses.values("id", "choices").query.sql_with_params()
+    with connection.cursor() as cursor:
         cursor.execute(
             _CROSS_TAB.format(keys="", responses=sql),
             [*params, [question], *params, [question], _MULTIPLE],
@@ -113,7 +111,7 @@ def stale_months():
 def refresh(month):
     """Count one month's breakdowns afresh (a few seconds per 40,000 responses)."""
     responses = (
-        "SELECT id, submitted_month, reported, choices, free_text FROM surveys_response "
+        "SELECT id, submitted_month, reported, choices FROM surveys_response "
         "WHERE submitted_month = %s"
     )
     cross_tab = _CROSS_TAB.format(keys="r.submitted_month, r.reported,", responses=responses)
@@ -121,7 +119,6 @@ def refresh(month):
         # One refresh at a time: two would both insert the month's rows.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('surveys.refresh_breakdowns'))")
         cursor.execute("SET LOCAL statement_timeout = 0")
-        cursor.execute("SET LOCAL jit = off")
         cursor.execute("DELETE FROM surveys_breakdowntally WHERE month = %s", [month])
         cursor.execute(
             _REFRESH.format(cross_tab=cross_tab),

@@ -104,9 +104,9 @@ class Response(models.Model):
     A response is one row: what it chose, by question (``choices``), and its free text.
     Stored as one row per answer instead, every submission wrote some 37 rows and as
     many index entries and foreign-key checks; and nothing ever reads one answer
-    without the rest of its response. In SQL, ``surveys_answers(choices, free_text)``
-    (migration 0015) turns a response's answers into (question, choice) rows, for the
-    tally and breakdowns to count.
+    without the rest of its response. In SQL, ``surveys_choices(choices)`` (migration
+    0015) turns a response's choices into (question, choice) rows, for the tally and
+    breakdowns to count.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -246,19 +246,22 @@ class AnswerTallyManager(models.Manager):
             SELECT r.id, r.submitted_month, coalesce(r.force_id, '') AS force, r.reported,
                    r.choices, r.free_text
             FROM queued JOIN surveys_response r ON r.id = queued.response_id
-        ), answer AS (
-            SELECT r.id, r.submitted_month, r.force, r.reported, a.question, a.choice
-            FROM response r CROSS JOIN LATERAL surveys_answers(r.choices, r.free_text) a
+        ), chosen AS (
+            SELECT r.id, r.submitted_month, r.force, r.reported, c.question, c.choice
+            FROM response r CROSS JOIN LATERAL surveys_choices(r.choices) c
         ), key (month, force, reported, question, choice) AS (
             SELECT submitted_month, force, reported, '', '' FROM response
             UNION ALL
+            SELECT submitted_month, force, reported, %(free_text)s, ''
+            FROM response
+            WHERE free_text <> ''
+            UNION ALL
             SELECT DISTINCT ON (id, question) submitted_month, force, reported, question, ''
-            FROM answer
+            FROM chosen
             WHERE question = ANY(%(apart)s)
             UNION ALL
             SELECT submitted_month, force, reported, question, choice
-            FROM answer
-            WHERE choice <> ''
+            FROM chosen
         ), tallied AS (
             INSERT INTO surveys_answertally AS tally
                 (month, force, reported, question, choice, responses)
@@ -276,7 +279,10 @@ class AnswerTallyManager(models.Manager):
     def catch_up(self):
         """Add every queued response (UntalliedResponse) to the tally; return how many."""
         with connection.cursor() as cursor:
-            cursor.execute(self._CATCH_UP, {"apart": sorted(ANSWERED_APART)})
+            cursor.execute(
+                self._CATCH_UP,
+                {"apart": sorted(ANSWERED_APART), "free_text": FREE_TEXT_QUESTION},
+            )
             return cursor.fetchone()[0]
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -86,3 +87,12 @@ def test_deploy_checks_pass_with_production_settings():
     result = _run(None, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_database_sessions_time_out_and_compile_no_queries():
+    """A stuck statement gives up after 30 seconds; JIT compilation is off, or counting
+    a few queued responses would take PostgreSQL a compilation's 0.3 s (settings.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout'), current_setting('jit')")
+        assert cursor.fetchone() == ("30s", "off")

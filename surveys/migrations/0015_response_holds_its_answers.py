@@ -2,26 +2,27 @@
 free text in a column of its own; the answer table (one row per answer) goes.
 
 Each submission wrote some 37 answer rows, with as many primary-key entries and
-foreign-key checks; now it writes one row. surveys_answers(choices, free_text) gives a
-response's answers back as the rows the table held, (question, choice), with an empty
-choice for free text, for the tally and breakdowns to count. Existing answers move
+foreign-key checks; now it writes one row. surveys_choices(choices) gives a response's
+choices back as the rows the table held, (question, choice), for the tally and
+breakdowns to count. Existing answers move
 across, and back again when migrating backwards.
 """
 
 import django.db.models.lookups
 from django.db import migrations, models
 
-ANSWERS_FUNCTION = """
-    CREATE FUNCTION surveys_answers(choices jsonb, free_text text)
+# One SELECT, so that PostgreSQL inlines it into the queries that call it.
+CHOICES_FUNCTION = """
+    CREATE FUNCTION surveys_choices(choices jsonb)
     RETURNS TABLE (question text, choice text)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
         SELECT given.key, chosen.value
         FROM jsonb_each(choices) AS given, jsonb_array_elements_text(given.value) AS chosen
-        UNION ALL
-        SELECT 'free_text', '' WHERE free_text <> ''
     $$
 """
+
+NO_TIMEOUT = "SET LOCAL statement_timeout = 0"
 
 # One pass over the answer table in its key order (response, question, choice).
 MOVE_IN = """
@@ -79,7 +80,9 @@ class Migration(migrations.Migration):
             name="free_text",
             field=models.TextField(blank=True, default="", verbose_name="free text"),
         ),
-        migrations.RunSQL(MOVE_IN, reverse_sql=MOVE_OUT),
+        # Moving a million responses' answers outlasts the web's 30-second statement
+        # timeout (settings.py); SET LOCAL lifts it for the rest of this migration.
+        migrations.RunSQL([NO_TIMEOUT, MOVE_IN], reverse_sql=[NO_TIMEOUT, MOVE_OUT]),
         migrations.DeleteModel(name="Answer"),
         migrations.RunPython(forget_the_answer_model, migrations.RunPython.noop),
         migrations.AddConstraint(
@@ -102,5 +105,5 @@ class Migration(migrations.Migration):
                 name="response_free_text",
             ),
         ),
-        migrations.RunSQL(ANSWERS_FUNCTION, reverse_sql="DROP FUNCTION surveys_answers"),
+        migrations.RunSQL(CHOICES_FUNCTION, reverse_sql="DROP FUNCTION surveys_choices"),
     ]
