@@ -215,9 +215,9 @@ def _results(m):
         "to warm the cache. Page: the whole view as a superuser (so with the free text): "
         "queries, audit entry and rendered HTML. Then three of its parts alone: the counts "
         "(surveys.results.results()), the monthly trends and the free text. Floor: raw SQL "
-        "GROUP BY question, choice over the answer table.",
+        "GROUP BY question, choice over every choice of every response (surveys_choices).",
         "",
-        "| Responses (answer rows) | Results page | Counts | Trends | Free text "
+        "| Responses (choices) | Results page | Counts | Trends | Free text "
         "| Raw GROUP BY (floor) | Page / floor |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]

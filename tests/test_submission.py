@@ -1,7 +1,9 @@
 """Submitting: once per token, and never lost to a database failure."""
 
+from datetime import date
+
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.urls import reverse
 
 from surveys import tokens
@@ -117,3 +119,15 @@ def test_the_submission_statement_is_prepared_once_per_connection(client):
     assert len(prepared) == 1
     assert "INSERT INTO surveys_submissionreceipt" in prepared[0]
     assert Response.objects.count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("choices", [["believed", "always"], "always", 3])
+def test_the_database_keeps_choices_by_question(choices):
+    with pytest.raises(IntegrityError, match="response_choices_by_question"):
+        Response.objects.create(
+            questionnaire_version="1",
+            reported=False,
+            submitted_month=date(2026, 1, 1),
+            choices=choices,
+        )
