@@ -2,8 +2,8 @@
 (say, each ethnic group) answered every other question.
 
 These cannot come from AnswerTally, which counts each answer on its own. For one force
-they are counted from the responses' answers when asked (a few hundred thousand rows at most).
-Nationally that would mean tens of millions of rows, so each month's counts are kept in
+they are counted from the responses' answers when asked (a few hundred thousand at
+most). Nationally that would mean tens of millions, so each month's counts are kept in
 BreakdownTally by ``manage.py refresh_breakdowns`` (nightly) and used while they are
 complete; months they do not cover yet, such as the current one, are counted directly.
 Either way the figures are exact; disclosure control comes after (surveys.results).

@@ -4,8 +4,8 @@ free text in a column of its own; the answer table (one row per answer) goes.
 Each submission wrote some 37 answer rows, with as many primary-key entries and
 foreign-key checks; now it writes one row. surveys_choices(choices) gives a response's
 choices back as the rows the table held, (question, choice), for the tally and
-breakdowns to count. Existing answers move
-across, and back again when migrating backwards.
+breakdowns to count. Existing answers move across, and back again when migrating
+backwards.
 """
 
 import django.db.models.lookups
