@@ -82,7 +82,7 @@ if _database["ENGINE"] != "django.db.backends.postgresql":
 _database.setdefault("OPTIONS", {})
 # A stuck query must not hold a worker for ever; a survey submission takes milliseconds.
 # No JIT compilation: PostgreSQL guesses a hundred rows for each step that takes a
-# response's answers apart (surveys_answers), so it would compile queries that count a
+# response's choices apart (surveys_choices), so it would compile queries that count a
 # handful of responses, spending 0.3-0.4 s to save nothing (tally catch-up: 6 ms
 # without, 800 ms with, for ten queued responses).
 _database["OPTIONS"].setdefault("options", "-c statement_timeout=30000 -c jit=off")

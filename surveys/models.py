@@ -69,7 +69,7 @@ class ResponseManager(models.Manager):
         double click or a re-post, which has been stored once already.
         """
         force = answers.get("force") if answers.get("force") in FORCE_SLUGS else None
-        choices, free_text = Response.stored(answers)
+        choices, free_text = self.model.stored(answers)
         # Django's cursor checks the connection's health and translates errors; the
         # statement itself goes through a psycopg cursor that binds on the server, so
         # that the free text travels as a parameter rather than quoted into the SQL. It
@@ -310,7 +310,7 @@ def with_answered(counts):
 class AnswerTally(models.Model):
     """How many responses chose each answer: the counts behind the results.
 
-    Counting tens of millions of answer rows for every results page would be slow at a
+    Counting tens of millions of answers for every results page would be slow at a
     million responses; these few thousand rows give the same counts at once. Each row
     counts responses for one month, force ("" when none was given), reporter status,
     question and choice. A row with an empty choice counts the responses that answered
@@ -339,7 +339,7 @@ class AnswerTally(models.Model):
 class BreakdownTally(models.Model):
     """National counts of answers among respondents who gave one "about you" answer
     (say, ethnicity = Asian), per month and reporter status: what a national breakdown
-    would otherwise count across tens of millions of answer rows.
+    would otherwise count across tens of millions of answers.
 
     Kept per month by ``manage.py refresh_breakdowns`` (run nightly), not by each
     submission: that would add hundreds of rows to every one. A month is used only while
