@@ -43,6 +43,7 @@ run: $(VENV)/.installed
 	@url=$$($(PY) scripts/database.py url); \
 	export DATABASE_URL="$$url" DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; \
 	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py publish_results; \
 	$(PY) manage.py create_demo_accounts; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"; \
 	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -23,8 +23,7 @@ from surveys import second_factor
 from surveys.breakdowns import BY_QUESTION
 from surveys.export import response_rows, spreadsheet_safe
 from surveys.forces import FORCE_SLUGS
-from surveys.models import AnswerTally, AuditEntry, Force
-from surveys.questionnaire import QUESTIONNAIRE
+from surveys.models import AuditEntry, Force
 from surveys.results import (
     ALL_TIME,
     BY_FORCE,
@@ -36,7 +35,7 @@ from surveys.results import (
     trends,
 )
 
-REPORTED_CHOICES = {"yes": True, "no": False}
+REPORTED_FILTER = {"yes": True, "no": False}
 
 
 class SoteriaAdminSite(admin.AdminSite):
@@ -73,65 +72,93 @@ class SoteriaAdminSite(admin.AdminSite):
         return context
 
     def results_view(self, request):
-        filters = _filters(request)
-        outcome = results(filters, settings.DISCLOSURE_THRESHOLD)
-        national = request.user.has_perm("surveys.view_all_forces")
-        texts = None
+        try:
+            filters = _filters(request)
+        except BadFilter as error:
+            return self._bad_filter(request, error)
+        threshold = settings.DISCLOSURE_THRESHOLD
+        offered = periods(filters.force, threshold)
+        outcome = _published(filters, offered, threshold)
         may_read = request.user.has_perm("surveys.view_free_text")
-        if may_read and not outcome.suppressed and not filters.breakdown:
-            texts = free_texts(filters, settings.DISCLOSURE_THRESHOLD)
-        action = "view results and free text" if texts is not None else "view results"
+        comments, more_comments = None, False
+        if may_read and outcome and not outcome.suppressed and not filters.breakdown:
+            comments, more_comments = free_texts(filters, threshold)
+        action = "view results and free text" if comments else "view results"
         _audit(request, action, filters, outcome)
         context = {
-            "trends": [] if outcome.suppressed else trends(filters, settings.DISCLOSURE_THRESHOLD),
-            "free_texts": texts,
-            "may_read_free_text": may_read,
             **self.each_context(request),
             "title": _("Results"),
             "filters": filters,
             "results": outcome,
-            "threshold": settings.DISCLOSURE_THRESHOLD,
-            "periods": periods(_months(filters.force)),
-            "forces": Force.objects.all() if national else None,
-            "breakdowns": _breakdowns(national),
+            "trends": trends(filters, threshold) if outcome and not outcome.suppressed else [],
+            "comment_groups": comments,
+            "more_comments": more_comments,
+            "may_read_free_text": may_read,
+            "threshold": threshold,
+            "periods": offered,
+            "forces": Force.objects.all() if _national(request) else None,
             "force_name": _force_name(filters.force),
             "may_export_responses": request.user.has_perm("surveys.export_responses"),
         }
         return render(request, "admin/surveys/results.html", context)
 
     def results_csv(self, request):
-        filters = _filters(request)
-        outcome = results(filters, settings.DISCLOSURE_THRESHOLD)
+        try:
+            filters = _filters(request)
+        except BadFilter as error:
+            return self._bad_filter(request, error)
+        threshold = settings.DISCLOSURE_THRESHOLD
+        outcome = _published(filters, periods(filters.force, threshold), threshold)
         _audit(request, "export results (CSV)", filters, outcome)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="results.csv"'
         writer = csv.writer(response)
         writer.writerow([_("Force"), _force_name(filters.force)])
         writer.writerow([_("Period"), filters.period.label])
-        hidden = _("fewer than %(threshold)d") % {"threshold": settings.DISCLOSURE_THRESHOLD}
+        hidden = _("fewer than %(threshold)d") % {"threshold": threshold}
+        if outcome is None:
+            writer.writerow([_("Respondents"), _("not published for this period")])
+            return response
         if outcome.suppressed:
             writer.writerow([_("Respondents"), hidden])
+            return response
+        if outcome.breakdown_unavailable:
+            writer.writerow([_("Breakdown"), _("not available: a group is too small")])
             return response
         writer.writerow([_("Respondents"), outcome.shown_base])
         writer.writerow(
             [_("Section"), _("Question"), _("Group"), _("Answer"), _("Count"), _("Percent")]
         )
+        withheld = _("not shown")
         for section, rows in outcome.sections:
             for row in rows:
                 for _group, label, table in row.groups or [("", _("Everyone"), row.table)]:
                     start = [section.title, row.question.text, label]
                     if table.suppressed:
-                        writer.writerow(spreadsheet_safe([*start, "", hidden, ""]))
+                        writer.writerow(spreadsheet_safe([*start, "", withheld, ""]))
+                        continue
+                    writer.writerow(spreadsheet_safe([*start, _("Answered"), table.base, ""]))
                     for cell in table.cells:
                         shown = (cell.count, cell.percent) if not cell.hidden else (hidden, "")
                         writer.writerow(spreadsheet_safe([*start, row.labels[cell.key], *shown]))
         return response
 
+    def _bad_filter(self, request, error):
+        context = {
+            **self.each_context(request),
+            "title": _("These filters could not be read"),
+            "message": str(error),
+        }
+        return render(request, "admin/surveys/bad_filter.html", context, status=400)
+
     def responses_csv(self, request):
         """Individual responses matching the filters, for the national research role."""
         if not request.user.has_perm("surveys.export_responses"):
             raise PermissionDenied
-        filters = _filters(request)
+        try:
+            filters = _filters(request)
+        except BadFilter as error:
+            return self._bad_filter(request, error)
         responses = filters.responses()
         AuditEntry.objects.create(
             user=request.user,
@@ -155,37 +182,55 @@ class _Echo:
         return value
 
 
+class BadFilter(ValueError):
+    """A query string the results pages cannot read: answered with a 400 page."""
+
+
+# Each parameter the results pages read, at most once each.
+_PARAMETERS = {"force", "period", "reported", "breakdown"}
+
+
+def _national(request):
+    return request.user.has_perm("surveys.view_all_forces")
+
+
 def _filters(request):
     if not request.user.has_perm("surveys.view_results"):
         raise PermissionDenied
-    if request.user.has_perm("surveys.view_all_forces"):
-        chosen = request.GET.get("force", "")
-        force = chosen if chosen in FORCE_SLUGS else None
+    for key in request.GET:
+        if key not in _PARAMETERS:
+            raise BadFilter(_("“%(name)s” is not a filter of these pages.") % {"name": key})
+        if len(request.GET.getlist(key)) > 1:
+            raise BadFilter(_("The filter “%(name)s” was given more than once.") % {"name": key})
+    chosen = request.GET.get("force", "")
+    if chosen and chosen not in FORCE_SLUGS:
+        raise BadFilter(_("The force asked for is not one we know."))
+    if _national(request):
+        force = chosen or None
     else:
+        # A force analyst's force is fixed, whatever the query string says.
         analyst = getattr(request.user, "analyst", None)
         if analyst is None or analyst.force_id is None:
             raise PermissionDenied
         force = analyst.force_id
-    period = Period.parse(request.GET.get("period", ALL_TIME)) or Period.parse(ALL_TIME)
+    period = Period.parse(request.GET.get("period") or ALL_TIME)
+    if period is None:
+        raise BadFilter(_("The period asked for is not a month, a quarter or all time."))
     breakdown = request.GET.get("breakdown", "")
-    if breakdown not in dict(_breakdowns(force is None)):
-        breakdown = ""
-    reported = REPORTED_CHOICES.get(request.GET.get("reported", ""))
-    return Filters(force, period, reported, breakdown)
+    if breakdown and breakdown not in {BY_FORCE, *BY_QUESTION}:
+        raise BadFilter(_("Results cannot be broken down by what was asked for."))
+    reported = request.GET.get("reported", "")
+    if reported not in ("", *REPORTED_FILTER):
+        raise BadFilter(_("The choice of respondents asked for is not one we know."))
+    return Filters(force, period, REPORTED_FILTER.get(reported), breakdown)
 
 
-def _breakdowns(every_force):
-    """What results may be broken down by: an "about you" question, or (across every
-    force) the force."""
-    choices = [(key, QUESTIONNAIRE.questions[key].text) for key in BY_QUESTION]
-    return [(BY_FORCE, _("Force")), *choices] if every_force else choices
-
-
-def _months(force):
-    tallies = AnswerTally.objects.filter(question="", choice="")
-    if force:
-        tallies = tallies.filter(force=force)
-    return set(tallies.values_list("month", flat=True).distinct())
+def _published(filters, offered, threshold):
+    """The results under the filters, or None when their period is not published for
+    this force (not closed yet, or too few responses in it)."""
+    if filters.period.key not in {period.key for period in offered}:
+        return None
+    return results(filters, threshold)
 
 
 def _force_name(slug):
@@ -193,6 +238,9 @@ def _force_name(slug):
 
 
 def _audit(request, action, filters, outcome):
+    """What was published, never a true count: the published number of respondents, or
+    none when nothing was."""
+    shown = outcome.shown_base if outcome else None
     AuditEntry.objects.create(
-        user=request.user, action=action, filters=filters.as_dict(), base=outcome.base
+        user=request.user, action=action, filters=filters.as_dict(), base=shown
     )

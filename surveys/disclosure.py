@@ -1,34 +1,102 @@
 """Statistical disclosure control: the only way figures leave the database for analysts.
 
-Rules (DESIGN.md section 4), applied the same way on screen and in exports:
+The rules and their reasons are in docs/disclosure.md. In the order they apply, to one
+table (the answers to one question among the respondents matching the filters):
 
-1. No figure at all when the base (respondents matching every filter) is below the
-   threshold (``DISCLOSURE_THRESHOLD``, default 10).
-2. Primary suppression: a cell counting between 1 and threshold - 1 respondents is
-   hidden and shown as "fewer than <threshold>".
-3. Secondary suppression: when exactly one cell of a distribution is hidden, the next
-   smallest cell is hidden too, so the hidden one cannot be worked out by subtracting
-   the shown cells from the base. In a breakdown the same holds for whole groups, and
-   for each answer across the groups, whose cells add up to the overall figure.
-4. Shown counts and bases are rounded to the nearest 5; percentages are computed from
-   the rounded figures, so they reveal nothing the rounded counts do not.
+1. Decide what may be shown, from the true counts. Nothing is shown when fewer than the
+   threshold (``DISCLOSURE_THRESHOLD``, default 10) answered, or when all but fewer
+   than the threshold gave the same answer (dominance): the table is withheld whole.
+   Otherwise a cell counting 1 to threshold - 1 is hidden, and so is a 0 in a table
+   under SMALL_TABLE answers.
+2. Perturb every figure shown, totals included, with the cell-key method: a cell's key
+   is the sum of its respondents' secret record keys (surveys.models.RECORD_KEYS), and
+   a fixed table gives the noise for its count and key, so the same respondents always
+   get the same noise. Zeros stay 0.
+3. Round to the nearest 5 (never below the smallest multiple of 5 from the threshold).
+4. Percentages come from the published figures.
 """
 
+import math
+import random
 from dataclasses import dataclass
 
+from surveys.models import RECORD_KEYS
+
 ROUND_TO = 5
+# Below this many answers, a table is about a small group (a force over a few months,
+# say) whose members a reader may know of: a 0 there would say what none of them
+# answered, so it is hidden like a small count (docs/disclosure.md, "Zeros").
+SMALL_TABLE = 100
+
+# The perturbation table's rows: how many of the RECORD_KEYS cell keys give each noise.
+# Counts under twice the threshold are perturbed more often (30%) than larger ones
+# (14%), as they are the ones differencing could bring near a person. Public: a cell's
+# noise is secret because its key is (docs/disclosure.md, "The perturbation table").
+NOISE_NEAR_THRESHOLD = {0: 180, 1: 20, -1: 20, 2: 10, -2: 10, 3: 4, -3: 4, 4: 4, -4: 4}
+NOISE_LARGE = {0: 220, 1: 10, -1: 10, 2: 5, -2: 5, 3: 2, -3: 2, 4: 1, -4: 1}
+MAX_NOISE = 4
+# How far a published count may be from the true one: noise, then rounding.
+MAX_ERROR = MAX_NOISE + ROUND_TO // 2
 
 
-def round_count(count):
+def _row(noise, value):
+    """One row of the table: the noise for each cell key, laid out in an order of the
+    row's own, so that neighbouring keys and neighbouring counts are unrelated."""
+    keys = [change for change, share in sorted(noise.items()) for _ in range(share)]
+    if len(keys) != RECORD_KEYS:
+        raise ValueError("A row of the perturbation table must give every cell key a noise.")
+    random.Random(value).shuffle(keys)  # noqa: S311 - a public, fixed layout, not a secret
+    return tuple(keys)
+
+
+def perturbation_table(threshold):
+    """Noise by count (threshold to twice the threshold; the last row serves every
+    larger count) and cell key."""
+    return {
+        value: _row(NOISE_NEAR_THRESHOLD if value < 2 * threshold else NOISE_LARGE, value)
+        for value in range(threshold, 2 * threshold + 1)
+    }
+
+
+_TABLES = {}
+
+
+def noise(count, threshold):
+    """The noise the table gives a count of at least the threshold, by its cell key."""
+    table = _TABLES.get(threshold) or _TABLES.setdefault(threshold, perturbation_table(threshold))
+    return table[min(count.n, 2 * threshold)][count.key]
+
+
+def round_count(value):
     """Nearest multiple of 5, halves up (2 -> 0, 3 -> 5, 12 -> 10, 13 -> 15)."""
-    return (count + ROUND_TO // 2) // ROUND_TO * ROUND_TO
+    return (value + ROUND_TO // 2) // ROUND_TO * ROUND_TO
+
+
+def smallest_shown(threshold):
+    """The smallest figure ever published for a count: the threshold, rounded up to 5."""
+    return math.ceil(threshold / ROUND_TO) * ROUND_TO
+
+
+def publish(count, threshold):
+    """A count that may be shown (0, or at least the threshold), perturbed and rounded."""
+    if count.n == 0:
+        return 0
+    if count.n < threshold:
+        raise ValueError("Decide what may be shown before perturbing: this count may not be.")
+    return max(round_count(count.n + noise(count, threshold)), smallest_shown(threshold))
+
+
+def percent(part, whole):
+    """A published figure as a share of another, from the published figures alone:
+    noise on both can take a part past its whole, which shows as 100%."""
+    return min(round(100 * part / whole), 100)
 
 
 @dataclass(frozen=True)
 class Cell:
     key: str
-    count: int | None  # rounded; None when hidden
-    percent: int | None  # of the rounded base; None when hidden
+    count: int | None  # published; None when hidden
+    percent: int | None  # of the published base; None when hidden
 
     @property
     def hidden(self):
@@ -38,7 +106,7 @@ class Cell:
 @dataclass(frozen=True)
 class Table:
     """One protected distribution. ``base`` is None (and there are no cells) when the
-    base is below the threshold: then nothing about the group may be shown."""
+    table is withheld: then nothing about it may be shown."""
 
     threshold: int
     base: int | None
@@ -49,80 +117,35 @@ class Table:
         return self.base is None
 
 
-def _partner(sizes, hidden):
-    """The key to hide beside a lone hidden one: the smallest other non-zero size (a
-    zero only if there is no other), or None if there is nothing else to hide."""
-    others = sorted((size == 0, size, key) for key, size in sizes.items() if key not in hidden)
-    return others[0][2] if others else None
+def withheld(counts, answered, threshold):
+    """Whether a table may not be shown at all: too few answered, or all but too few
+    gave one answer."""
+    largest = max((count.n for count in counts.values()), default=0)
+    return answered.n < threshold or answered.n - largest < threshold
 
 
-def _suppressed(sizes, threshold):
-    """Keys to hide: every size from 1 to threshold - 1 and, when that is exactly one,
-    a partner, so the hidden one cannot be recovered by subtraction. Zeros alone
-    disclose no one."""
-    hidden = {key for key, size in sizes.items() if 0 < size < threshold}
-    if len(hidden) == 1 and (partner := _partner(sizes, hidden)) is not None:
-        hidden.add(partner)
-    return hidden
+def hidden(count, answered, threshold):
+    """Whether one cell of a table that is shown is hidden."""
+    return 0 < count.n < threshold or (count.n == 0 and answered.n < SMALL_TABLE)
 
 
-def _table(counts, base, hidden, threshold):
-    shown_base = round_count(base)
+def protect(counts, answered, threshold):
+    """Protect one distribution: ``counts`` maps each answer (in display order) to the
+    Count of respondents who gave it, ``answered`` is the Count it is out of."""
+    if withheld(counts, answered, threshold):
+        return Table(threshold=threshold, base=None)
+    base = publish(answered, threshold)
     cells = []
     for key, count in counts.items():
-        if key in hidden:
+        if hidden(count, answered, threshold):
             cells.append(Cell(key, None, None))
         else:
-            rounded = round_count(count)
-            cells.append(Cell(key, rounded, round(100 * rounded / shown_base)))
-    return Table(threshold=threshold, base=shown_base, cells=tuple(cells))
+            shown = publish(count, threshold)
+            cells.append(Cell(key, shown, percent(shown, base)))
+    return Table(threshold=threshold, base=base, cells=tuple(cells))
 
 
-def protect(counts, base, threshold):
-    """Protect one distribution: ``counts`` maps each answer (in display order) to the
-    number of respondents who gave it, ``base`` is how many respondents it is out of."""
-    if base < threshold:
-        return Table(threshold=threshold, base=None)
-    return _table(counts, base, _suppressed(counts, threshold), threshold)
-
-
-def protect_breakdown(groups, threshold):
-    """Protect a breakdown: ``groups`` maps each group (say, each age band) to its
-    (counts, base) for one question.
-
-    A group whose base is below the threshold is suppressed whole, with a partner group
-    if it is the only one, so that subtracting the shown groups from the overall figures
-    cannot recover it. Within the groups shown, the lone-hidden-cell rule applies both
-    along each group and across the groups for each answer (the overall table is a sum
-    of the groups), repeated until no row or column has exactly one hidden cell.
-    """
-    small = _suppressed({group: base for group, (_counts, base) in groups.items()}, threshold)
-    shown = {
-        group: counts
-        for group, (counts, base) in groups.items()
-        if group not in small and base >= threshold
-    }
-    hidden = {
-        group: {key for key, count in counts.items() if 0 < count < threshold}
-        for group, counts in shown.items()
-    }
-    keys = {key for counts in shown.values() for key in counts}
-    changed = True
-    while changed:
-        changed = False
-        for group, counts in shown.items():
-            if len(hidden[group]) == 1 and (key := _partner(counts, hidden[group])) is not None:
-                hidden[group].add(key)
-                changed = True
-        for key in keys:
-            column = {group: counts.get(key, 0) for group, counts in shown.items()}
-            lone = {group for group in column if key in hidden[group]}
-            if len(lone) == 1 and (group := _partner(column, lone)) is not None:
-                hidden[group].add(key)
-                changed = True
-    return {
-        group: _table(shown[group], base, hidden[group], threshold)
-        if group in shown
-        else Table(threshold=threshold, base=None)
-        for group, (_counts, base) in groups.items()
-    }
+def publish_base(base, threshold):
+    """A group's size (say, the respondents matching the filters), or None when it is
+    under the threshold and nothing about the group may be shown."""
+    return None if base.n < threshold else publish(base, threshold)

@@ -7,8 +7,9 @@ nothing records an exact time.
 """
 
 import json
+import secrets
 import uuid
-from collections import Counter
+from typing import NamedTuple
 
 import psycopg
 from django.conf import settings
@@ -49,9 +50,10 @@ class ResponseManager(models.Manager):
             RETURNING month
         ), response AS (
             INSERT INTO surveys_response (id, questionnaire_version, force_id, reported,
-                                          submitted_month, choices, free_text)
+                                          submitted_month, choices, free_text, record_key)
             SELECT %(id)s::uuid, %(version)s::varchar, %(force)s::varchar,
-                   %(reported)s::boolean, month, %(choices)s::jsonb, %(free_text)s::text
+                   %(reported)s::boolean, month, %(choices)s::jsonb, %(free_text)s::text,
+                   %(record_key)s::smallint
             FROM receipt
             RETURNING id
         ), untallied AS (
@@ -91,11 +93,21 @@ class ResponseManager(models.Manager):
                     "reported": answers.get("reported") in REPORTED_CHOICES,
                     "choices": json.dumps(choices, separators=(",", ":")),
                     "free_text": free_text,
+                    "record_key": new_record_key(),
                 },
                 prepare=True,
             )
             stored = cursor.fetchone()
         return stored[0] if stored else None
+
+
+# Record keys run from 0 to RECORD_KEYS - 1 (docs/disclosure.md).
+RECORD_KEYS = 256
+
+
+def new_record_key():
+    """A response's secret record key: random, and unrelated to anything else stored."""
+    return secrets.randbelow(RECORD_KEYS)
 
 
 class Response(models.Model):
@@ -133,6 +145,10 @@ class Response(models.Model):
     # one or more for a checkbox question. Questions left blank are left out.
     choices = models.JSONField(_("choices"), default=dict, blank=True)
     free_text = models.TextField(_("free text"), blank=True, default="")
+    # Disclosure control's secret random key (surveys.disclosure): a published figure's
+    # noise is chosen by the sum of its respondents' keys, so the same respondents
+    # always get the same noise. Never shown, exported or derived from anything else.
+    record_key = models.PositiveSmallIntegerField(default=new_record_key, editable=False)
 
     objects = ResponseManager()
 
@@ -155,6 +171,10 @@ class Response(models.Model):
                     "object",
                 ),
                 name="response_choices_by_question",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(record_key__lt=RECORD_KEYS),
+                name="response_record_key_in_range",
             ),
         ]
         indexes = [
@@ -235,43 +255,48 @@ class UntalliedResponse(models.Model):
 class AnswerTallyManager(models.Manager):
     # Takes every queued response off the queue and adds it to the tally, in one
     # statement: a row per response, a row per choice chosen, and a row per question
-    # answered of those counted apart (ANSWERED_APART). Two at once cannot count a
-    # response twice: the second waits for the first's queue rows, finds them gone and
-    # skips them. Rows are updated in one order (code points: COLLATE "C"), so that
-    # writers queue for the same rows rather than deadlock.
+    # answered of those counted apart (ANSWERED_APART), each counted and its record keys
+    # summed into the row's cell key. Two at once cannot count a response twice: the
+    # second waits for the first's queue rows, finds them gone and skips them. Rows are
+    # updated in one order (code points: COLLATE "C"), so that writers queue for the
+    # same rows rather than deadlock.
     _CATCH_UP = """
         WITH queued AS (
             DELETE FROM surveys_untalliedresponse RETURNING response_id
         ), response AS (
             SELECT r.id, r.submitted_month, coalesce(r.force_id, '') AS force, r.reported,
-                   r.choices, r.free_text
+                   r.choices, r.free_text, r.record_key
             FROM queued JOIN surveys_response r ON r.id = queued.response_id
         ), chosen AS (
-            SELECT r.id, r.submitted_month, r.force, r.reported, c.question, c.choice
+            SELECT r.id, r.submitted_month, r.force, r.reported, r.record_key, c.question,
+                   c.choice
             FROM response r CROSS JOIN LATERAL surveys_choices(r.choices) c
-        ), key (month, force, reported, question, choice) AS (
-            SELECT submitted_month, force, reported, '', '' FROM response
+        ), key (month, force, reported, question, choice, record_key) AS (
+            SELECT submitted_month, force, reported, '', '', record_key FROM response
             UNION ALL
-            SELECT submitted_month, force, reported, %(free_text)s, ''
+            SELECT submitted_month, force, reported, %(free_text)s, '', record_key
             FROM response
             WHERE free_text <> ''
             UNION ALL
-            SELECT DISTINCT ON (id, question) submitted_month, force, reported, question, ''
+            SELECT DISTINCT ON (id, question) submitted_month, force, reported, question,
+                   '', record_key
             FROM chosen
             WHERE question = ANY(%(apart)s)
             UNION ALL
-            SELECT submitted_month, force, reported, question, choice
+            SELECT submitted_month, force, reported, question, choice, record_key
             FROM chosen
         ), tallied AS (
             INSERT INTO surveys_answertally AS tally
-                (month, force, reported, question, choice, responses)
-            SELECT month, force, reported, question, choice, count(*)
+                (month, force, reported, question, choice, responses, cell_key)
+            SELECT month, force, reported, question, choice, count(*),
+                   sum(record_key) %% %(keys)s
             FROM key
             GROUP BY month, force, reported, question, choice
             ORDER BY month, force COLLATE "C", reported, question COLLATE "C",
                      choice COLLATE "C"
             ON CONFLICT (month, force, reported, question, choice)
-            DO UPDATE SET responses = tally.responses + EXCLUDED.responses
+            DO UPDATE SET responses = tally.responses + EXCLUDED.responses,
+                          cell_key = (tally.cell_key + EXCLUDED.cell_key) %% %(keys)s
         )
         SELECT count(*) FROM queued
     """
@@ -281,9 +306,17 @@ class AnswerTallyManager(models.Manager):
         with connection.cursor() as cursor:
             cursor.execute(
                 self._CATCH_UP,
-                {"apart": sorted(ANSWERED_APART), "free_text": FREE_TEXT_QUESTION},
+                {
+                    "apart": sorted(ANSWERED_APART),
+                    "free_text": FREE_TEXT_QUESTION,
+                    "keys": RECORD_KEYS,
+                },
             )
             return cursor.fetchone()[0]
+
+    def published(self):
+        """Tally rows of the months published (PublishedMonth): all that analysts see."""
+        return self.filter(month__in=PublishedMonth.objects.values("month"))
 
 
 # The questions whose responses answering them the tally counts in a row of their own:
@@ -294,16 +327,38 @@ ANSWERED_APART = frozenset(
 )
 
 
+class Count(NamedTuple):
+    """How many respondents a cell counts, and its cell key: the sum of their record
+    keys, modulo RECORD_KEYS. Both add up across disjoint cells."""
+
+    n: int
+    key: int = 0
+
+    def __add__(self, other):
+        return Count(self.n + other.n, (self.key + other.key) % RECORD_KEYS)
+
+    def __radd__(self, other):
+        return self if other == 0 else NotImplemented
+
+    @classmethod
+    def of(cls, row):
+        """From a row annotated with ``n`` (responses) and ``key`` (summed cell keys)."""
+        return cls(row["n"], row["key"] % RECORD_KEYS)
+
+
+NONE = Count(0, 0)
+
+
 def with_answered(counts):
-    """``counts`` keyed (..., question, choice), with each single-choice question's
-    (..., question, "") set to the responses that answered it: the sum over its
-    choices. Other questions' come from counts of their own."""
-    answered = Counter()
-    for (*group, question, choice), responses in counts.items():
+    """``counts`` (Count values) keyed (..., question, choice), with each single-choice
+    question's (..., question, "") set to the responses that answered it: the sum over
+    its choices. Other questions' come from counts of their own."""
+    answered = {}
+    for (*group, question, choice), count in counts.items():
         if choice and question not in ANSWERED_APART:
-            answered[(*group, question, "")] += responses
-    for key, responses in answered.items():
-        counts[key] = responses  # set, not added: a row kept by older code is replaced
+            key = (*group, question, "")
+            answered[key] = answered.get(key, NONE) + count
+    counts.update(answered)  # set, not added: a row kept by older code is replaced
     return counts
 
 
@@ -329,6 +384,8 @@ class AnswerTally(models.Model):
     question = models.CharField(max_length=64, blank=True, default="")
     choice = models.CharField(max_length=64, blank=True, default="")
     responses = models.PositiveIntegerField()
+    # The sum of the counted responses' record keys, modulo RECORD_KEYS.
+    cell_key = models.PositiveSmallIntegerField(default=0)
 
     objects = AnswerTallyManager()
 
@@ -341,12 +398,10 @@ class BreakdownTally(models.Model):
     (say, ethnicity = Asian), per month and reporter status: what a national breakdown
     would otherwise count across tens of millions of answers.
 
-    Kept per month by ``manage.py refresh_breakdowns`` (run nightly), not by each
-    submission: that would add hundreds of rows to every one. A month is used only while
-    BreakdownMonth says it counted as many responses as AnswerTally has for that month;
-    otherwise the results page counts that month's answers directly (surveys.results).
-    A row with an empty choice counts the group's responses that answered a
-    multiple-choice question (for single-choice questions that is the sum of choices).
+    Counted once for each month, when it is published (surveys.publication), not by
+    each submission: that would add hundreds of rows to every one. A row with an empty
+    choice counts the group's responses that answered a multiple-choice question (for
+    single-choice questions that is the sum of choices).
     """
 
     pk = models.CompositePrimaryKey(
@@ -359,19 +414,30 @@ class BreakdownTally(models.Model):
     question = models.CharField(max_length=64)
     choice = models.CharField(max_length=64, blank=True, default="")
     responses = models.PositiveIntegerField()
+    # The sum of the counted responses' record keys, modulo RECORD_KEYS.
+    cell_key = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self):
         return f"{self.by_question}={self.by_choice}: {self.question}={self.choice}"
 
 
-class BreakdownMonth(models.Model):
-    """How many responses a month's BreakdownTally rows counted when they were made."""
+class PublishedMonth(models.Model):
+    """A closed month whose figures analysts may see (docs/disclosure.md).
+
+    Analysts see published months only: a month is published once it has ended and a
+    few days more have passed (surveys.publication), after its last queued responses
+    are counted and its national breakdowns are counted. No response can join a month
+    after it has ended, so its figures never change afterwards, except by purging it.
+    """
 
     month = models.DateField(primary_key=True)
-    responses = models.PositiveIntegerField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["month"]
 
     def __str__(self):
-        return f"{self.month:%Y-%m}: {self.responses}"
+        return f"{self.month:%Y-%m}"
 
 
 class Analyst(models.Model):

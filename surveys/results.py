@@ -1,24 +1,28 @@
 """Aggregated results for analysts, always through surveys.disclosure.
 
-Counts come from AnswerTally in one query whatever the number of questions or
-responses; breakdowns by an "about you" answer come from surveys.breakdowns. Periods
-are whole months or quarters (DESIGN.md section 4): arbitrary date ranges could be
-differenced down to a handful of respondents.
+Analysts see published months only (surveys.publication), never live counts. Counts
+come from AnswerTally in one query whatever the number of questions or responses;
+breakdowns by an "about you" answer come from surveys.breakdowns. Periods are whole
+months or quarters (docs/disclosure.md): arbitrary date ranges could be differenced
+down to a handful of respondents.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
 from django.db.models import Sum
+from django.db.models.functions import TruncQuarter
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from surveys import disclosure, months
-from surveys.breakdowns import counts_by_answer
+from surveys.breakdowns import BY_QUESTION, counts_by_answer
 from surveys.forces import FORCES
-from surveys.models import AnswerTally, Response, with_answered
-from surveys.questionnaire import AGE_GATE, ELIGIBILITY, QUESTIONNAIRE, Kind
+from surveys.models import NONE, AnswerTally, Count, PublishedMonth, Response, with_answered
+from surveys.publication import published_months
+from surveys.questionnaire import AGE_GATE, ELIGIBILITY, FREE_TEXT_QUESTION, QUESTIONNAIRE, Kind
 from surveys.redaction import redact
 
 # Ordinal scales shown as diverging bars: (negative answers from the middle outwards,
@@ -40,6 +44,10 @@ NEUTRAL_COLOUR = "#c8c8c8"
 BY_FORCE = "force"
 
 ALL_TIME = "all"
+# The years a period may name: any other is a malformed filter, not an empty period.
+YEARS = range(2000, 2100)
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 
 
 @dataclass(frozen=True)
@@ -54,28 +62,46 @@ class Period:
         """The period a key names, or None if it names none."""
         if key == ALL_TIME:
             return cls(ALL_TIME, str(_("All time")), None, None)
-        try:
-            year, part = key.split("-")
-            year = int(year)
-            if part.startswith("Q"):
-                quarter = int(part[1:])
-                if not 1 <= quarter <= 4:
-                    return None
-                start = date(year, 3 * quarter - 2, 1)
-                end = months.shift(start, 3)
-                return cls(key, f"{year} Q{quarter}", start, end)
-            start = date(year, int(part), 1)
-        except ValueError:
-            return None
-        return cls(key, date_format(start, "F Y"), start, months.shift(start, 1))
+        if (found := _QUARTER.fullmatch(key)) and int(found[1]) in YEARS:
+            year, quarter = int(found[1]), int(found[2])
+            start = date(year, 3 * quarter - 2, 1)
+            return cls(key, f"{year} Q{quarter}", start, months.shift(start, 3))
+        if (found := _MONTH.fullmatch(key)) and int(found[1]) in YEARS:
+            start = date(int(found[1]), int(found[2]), 1)
+            return cls(key, date_format(start, "F Y"), start, months.shift(start, 1))
+        return None
+
+    def __contains__(self, month):
+        return self.start is None or self.start <= month < self.end
 
 
-def periods(available):
-    """Every period that the given months (first days) fall in, newest first."""
-    choices = [Period.parse(ALL_TIME)]
-    quarters = sorted({(m.year, (m.month - 1) // 3 + 1) for m in available}, reverse=True)
-    choices += [Period.parse(f"{year}-Q{quarter}") for year, quarter in quarters]
-    choices += [Period.parse(f"{m.year}-{m.month:02d}") for m in sorted(available, reverse=True)]
+def _quarter_key(month):
+    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+
+
+def periods(force, threshold):
+    """The periods offered for a force (None: every force), newest first: every month
+    and whole quarter published and holding at least the threshold of its responses,
+    and all time (every published month) if it does."""
+    published = published_months()
+    tallies = AnswerTally.objects.published().filter(question="", choice="")
+    if force:
+        tallies = tallies.filter(force=force)
+    bases = dict(tallies.values_list("month").annotate(Sum("responses")))
+    quarters = {}
+    for month in published:
+        quarters.setdefault(_quarter_key(month), []).append(month)
+    choices = [Period.parse(ALL_TIME)] if sum(bases.values()) >= threshold else []
+    choices += [
+        Period.parse(key)
+        for key, in_quarter in sorted(quarters.items(), reverse=True)
+        if len(in_quarter) == 3 and sum(bases.get(m, 0) for m in in_quarter) >= threshold
+    ]
+    choices += [
+        Period.parse(f"{m.year}-{m.month:02d}")
+        for m in reversed(published)
+        if bases.get(m, 0) >= threshold
+    ]
     return choices
 
 
@@ -94,33 +120,39 @@ class Filters:
             "breakdown": self.breakdown,
         }
 
-    def query(self):
+    def query(self, **changes):
         """These filters as a query string, for links (the CSV of what is on screen)."""
-        reported = {True: "yes", False: "no"}.get(self.reported, "")
-        return urlencode({**self.as_dict(), "force": self.force or "", "reported": reported})
+        values = {**self.as_dict(), **changes}
+        reported = {True: "yes", False: "no"}.get(values["reported"], "")
+        return urlencode({**values, "force": values["force"] or "", "reported": reported})
+
+    def published(self, rows, month, force=None):
+        """``rows`` narrowed to these filters and to published months; ``month`` and
+        ``force`` name the fields to filter on (no force field: every force)."""
+        rows = rows.filter(**{f"{month}__in": PublishedMonth.objects.values("month")})
+        if self.period.start:
+            rows = rows.filter(
+                **{f"{month}__gte": self.period.start, f"{month}__lt": self.period.end}
+            )
+        if self.force and force:
+            rows = rows.filter(**{force: self.force})
+        if self.reported is not None:
+            rows = rows.filter(reported=self.reported)
+        return rows
 
     def responses(self):
         """The responses these filters select (for what the tallies cannot answer)."""
-        responses = Response.objects.order_by()
-        if self.force:
-            responses = responses.filter(force=self.force)
-        if self.period.start:
-            responses = responses.filter(
-                submitted_month__gte=self.period.start, submitted_month__lt=self.period.end
-            )
-        if self.reported is not None:
-            responses = responses.filter(reported=self.reported)
-        return responses
+        return self.published(Response.objects.order_by(), "submitted_month", "force")
 
     def tallies(self):
-        tallies = AnswerTally.objects.all()
-        if self.force:
-            tallies = tallies.filter(force=self.force)
-        if self.period.start:
-            tallies = tallies.filter(month__gte=self.period.start, month__lt=self.period.end)
-        if self.reported is not None:
-            tallies = tallies.filter(reported=self.reported)
-        return tallies
+        return self.published(AnswerTally.objects.all(), "month", "force")
+
+
+def _counted(rows, *keys):
+    """Count by ``keys`` from tally rows: responses and summed cell keys."""
+    rows = rows.values(*keys).annotate(n=Sum("responses"), key=Sum("cell_key"))
+    counts = {tuple(row[k] for k in keys): Count.of(row) for row in rows}
+    return with_answered(counts) if keys[-2:] == ("question", "choice") else counts
 
 
 @dataclass(frozen=True)
@@ -165,10 +197,11 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class Results:
-    base: int  # true base: only ever compared with the threshold, never shown
-    shown_base: int | None
+    shown_base: int | None  # published; None when too few respondents match
     sections: list  # (section, [QuestionResult])
     groups: tuple = ()  # (key, label) of a breakdown's groups
+    breakdowns: tuple = ()  # (key, label) of the breakdowns these filters allow
+    breakdown_unavailable: bool = False  # the breakdown asked for is not allowed here
 
     @property
     def suppressed(self):
@@ -184,41 +217,59 @@ def _closed_questions():
 
 def results(filters, threshold):
     """Every closed question's protected distribution under the filters, broken down by
-    force or an "about you" question if the filters ask: one query either way, once
-    the responses still queued are counted into the tally (so for the rest of the
-    request too: the months on offer, the trends)."""
-    AnswerTally.objects.catch_up()
-    counts = with_answered(
-        {
-            (row["question"], row["choice"]): row["n"]
-            for row in filters.tallies().values("question", "choice").annotate(n=Sum("responses"))
-        }
-    )
-    base = counts.get(("", ""), 0)
-    if base < threshold:
-        return Results(base=base, shown_base=None, sections=[])
-    shown_base = disclosure.round_count(base)
+    force or an "about you" question if the filters ask and every group allows: one
+    query for the counts, one more for a breakdown."""
+    counts = _counted(filters.tallies(), "question", "choice")
+    shown_base = disclosure.publish_base(counts.get(("", ""), NONE), threshold)
+    if shown_base is None:
+        return Results(shown_base=None, sections=[])
+    offered = tuple(_breakdowns(filters, counts, threshold))
     if filters.breakdown:
-        return _breakdown(filters, threshold, base, shown_base)
+        if filters.breakdown not in dict(offered):
+            return Results(shown_base, [], breakdowns=offered, breakdown_unavailable=True)
+        return _breakdown(filters, threshold, shown_base, offered)
     sections = []
     for section, questions in _closed_questions():
         rows = []
         for question in questions:
-            distribution = {c.key: counts.get((question.key, c.key), 0) for c in question.choices}
-            answered = counts.get((question.key, ""), 0)
+            distribution = {
+                c.key: counts.get((question.key, c.key), NONE) for c in question.choices
+            }
+            answered = counts.get((question.key, ""), NONE)
             table = disclosure.protect(distribution, answered, threshold)
             rows.append(QuestionResult(question, table, _labels(question)))
         sections.append((section, rows))
-    return Results(base=base, shown_base=shown_base, sections=sections)
+    return Results(shown_base, sections, breakdowns=offered)
 
 
 def _labels(question):
     return {c.key: c.label for c in question.choices}
 
 
-def _breakdown(filters, threshold, base, shown_base):
+def _every_group_passes(sizes, threshold):
+    """A breakdown is allowed only when each of its groups is empty or holds at least
+    the threshold of respondents (docs/disclosure.md, "Breakdowns")."""
+    return all(n == 0 or n >= threshold for n in sizes)
+
+
+def _breakdowns(filters, counts, threshold):
+    """(key, label) of each breakdown the filters allow, in the order offered."""
+    if filters.force is None:
+        sizes = _counted(filters.tallies().filter(question="", choice=""), "force")
+        by_force = [sizes.get((slug,), NONE).n for slug, _name in FORCES]
+        if _every_group_passes(by_force, threshold):
+            yield BY_FORCE, _("Force")
+    for key in BY_QUESTION:
+        question = QUESTIONNAIRE.questions[key]
+        sizes = [counts.get((key, c.key), NONE).n for c in question.choices]
+        if _every_group_passes(sizes, threshold):
+            yield key, question.text
+
+
+def _breakdown(filters, threshold, shown_base, offered):
     if filters.breakdown == BY_FORCE:
-        counts, groups = _counts_by_force(filters), [(slug, name) for slug, name in FORCES]
+        counts = _counted(filters.tallies(), "force", "question", "choice")
+        groups = list(FORCES)
     else:
         by = QUESTIONNAIRE.questions[filters.breakdown]
         counts, groups = counts_by_answer(filters, by.key), list(_labels(by).items())
@@ -226,37 +277,88 @@ def _breakdown(filters, threshold, base, shown_base):
     for section, questions in _closed_questions():
         rows = []
         for question in questions:
-            per_group = {
-                group: (
-                    {c.key: counts.get((group, question.key, c.key), 0) for c in question.choices},
-                    counts.get((group, question.key, ""), 0),
+            by_group = tuple(
+                (
+                    group,
+                    label,
+                    disclosure.protect(
+                        {
+                            c.key: counts.get((group, question.key, c.key), NONE)
+                            for c in question.choices
+                        },
+                        counts.get((group, question.key, ""), NONE),
+                        threshold,
+                    ),
                 )
-                for group, _label in groups
-            }
-            tables = disclosure.protect_breakdown(per_group, threshold)
-            by_group = tuple((group, label, tables[group]) for group, label in groups)
+                for group, label in groups
+            )
             rows.append(QuestionResult(question, None, _labels(question), by_group))
         sections.append((section, rows))
-    return Results(base, shown_base, sections, tuple(groups))
+    return Results(shown_base, sections, tuple(groups), breakdowns=offered)
 
 
-def _counts_by_force(filters):
-    rows = filters.tallies().values("force", "question", "choice").annotate(n=Sum("responses"))
-    return with_answered({(r["force"], r["question"], r["choice"]): r["n"] for r in rows})
+@dataclass(frozen=True)
+class CommentGroup:
+    label: str
+    texts: list  # redacted, in random order
 
 
-FREE_TEXT_LIMIT = 200
+# A page shows whole groups of comments, newest first, until it holds at least this
+# many comments; a narrower choice of filters shows the rest.
+FREE_TEXT_PAGE = 200
 
 
 def free_texts(filters, threshold):
-    """Redacted free-text answers under the filters (at most FREE_TEXT_LIMIT, in no
-    meaningful order: the response ids are random), or None when fewer than the
-    threshold exist, which could point to particular people."""
-    written = filters.responses().exclude(free_text="").order_by("id")
-    texts = list(written.values_list("free_text", flat=True)[:FREE_TEXT_LIMIT])
-    if len(texts) < threshold:
-        return None
-    return [redact(text) for text in texts]
+    """Redacted comments under the filters, from whole publication groups only (force,
+    whole published quarter and reporter status, docs/disclosure.md "Free text"): each
+    group shown whole or not at all, and only when it holds at least the threshold of
+    comments. Returns (groups, whether more groups match than are shown)."""
+    published = published_months()
+    quarters = {}
+    for month in published:
+        quarters.setdefault(_quarter_key(month), []).append(month)
+    whole = [
+        Period.parse(key).start
+        for key, in_quarter in quarters.items()
+        if len(in_quarter) == 3
+        and in_quarter[0] in filters.period
+        and in_quarter[-1] in filters.period
+    ]
+    sizes = (
+        filters.tallies()
+        .filter(question=FREE_TEXT_QUESTION, choice="")
+        .annotate(quarter=TruncQuarter("month"))
+        .filter(quarter__in=whole)
+        .values("force", "quarter", "reported")
+        .annotate(n=Sum("responses"))
+        .order_by("-quarter", "force", "-reported")
+    )
+    chosen, total, more = [], 0, False
+    for group in sizes:
+        if group["n"] < threshold:
+            continue
+        if total >= FREE_TEXT_PAGE:
+            more = True
+            break
+        chosen.append(group)
+        total += group["n"]
+    names = dict(FORCES)
+    result = []
+    for group in chosen:
+        written = Response.objects.filter(
+            submitted_month__gte=group["quarter"],
+            submitted_month__lt=months.shift(group["quarter"], 3),
+            force=group["force"] or None,
+            reported=group["reported"],
+        ).exclude(free_text="")
+        texts = written.order_by("id").values_list("free_text", flat=True)
+        label = _("%(who)s, %(quarter)s, %(reported)s") % {
+            "who": names.get(group["force"], _("No force given")),
+            "quarter": Period.parse(_quarter_key(group["quarter"])).label,
+            "reported": _("reported") if group["reported"] else _("did not report"),
+        }
+        result.append(CommentGroup(label, [redact(text) for text in texts]))
+    return result, more
 
 
 # Headline measures: the share giving the positive answers, month by month.
@@ -305,29 +407,26 @@ class Trend:
 
 
 def trends(filters, threshold):
-    """Each headline measure per month of the period, from protected monthly tables: a
-    month whose base is too small, or whose positive answers are hidden, is a gap."""
-    rows = (
-        filters.tallies()
-        .filter(question__in=HEADLINES)
-        .values("month", "question", "choice")
-        .annotate(n=Sum("responses"))
-    )
-    counts = with_answered({(r["month"], r["question"], r["choice"]): r["n"] for r in rows})
-    in_period = sorted({month for month, _q, _c in counts})
+    """Each headline measure per published month of the period, from protected monthly
+    tables: a month whose table is withheld, or whose positive answers are hidden, is a
+    gap. Every published month is a column, whether or not anyone answered in it."""
+    in_period = [month for month in published_months() if month in filters.period]
+    if len(in_period) < 2:
+        return []
+    rows = filters.tallies().filter(question__in=HEADLINES)
+    counts = _counted(rows, "month", "question", "choice")
     result = []
     for key, positive in HEADLINES.items():
         question = QUESTIONNAIRE.questions[key]
         points = []
         for month in in_period:
-            distribution = {c.key: counts.get((month, key, c.key), 0) for c in question.choices}
-            table = disclosure.protect(distribution, counts.get((month, key, ""), 0), threshold)
+            distribution = {c.key: counts.get((month, key, c.key), NONE) for c in question.choices}
+            table = disclosure.protect(distribution, counts.get((month, key, ""), NONE), threshold)
             cells = {cell.key: cell for cell in table.cells}
             if table.suppressed or any(cells[k].hidden for k in positive):
                 points.append((month, None))
             else:
-                points.append(
-                    (month, round(100 * sum(cells[k].count for k in positive) / table.base))
-                )
+                shown = sum(cells[k].count for k in positive)
+                points.append((month, disclosure.percent(shown, table.base)))
         result.append(Trend(question, tuple(points)))
-    return result if len(in_period) >= 2 else []
+    return result

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from surveys.forces import FORCE_SLUGS, FORCES
-from surveys.models import AnswerTally, Response
+from surveys.models import RECORD_KEYS, AnswerTally, PublishedMonth, Response
 from surveys.months import shift
 from surveys.questionnaire import (
     NOT_REPORTED,
@@ -71,14 +71,17 @@ class Command(BaseCommand):
         weights = [FORCE_WEIGHTS.get(slug, 1) for slug in forces]
         quality = {slug: rng.gauss(0, 0.6) for slug in forces}
         this_month = date.today().replace(day=1)
+        # A published month's figures never change (surveys.publication): seed the rest.
+        published = set(PublishedMonth.objects.values_list("month", flat=True))
         months = [shift(this_month, -back) for back in range(MONTHS_BACK)]
+        months = [month for month in months if month not in published]
         with transaction.atomic(), connection.cursor() as cursor:
             # A bulk load legitimately outlasts the web's 30-second statement timeout.
             cursor.execute("SET LOCAL statement_timeout = 0")
             copier = cursor.cursor  # psycopg's own cursor, for COPY
             with copier.copy(
                 "COPY surveys_response (id, questionnaire_version, force_id, reported, "
-                "submitted_month, choices, free_text) FROM STDIN"
+                "submitted_month, choices, free_text, record_key) FROM STDIN"
             ) as responses:
                 ids = []
                 for _ in range(count):
@@ -99,6 +102,7 @@ class Command(BaseCommand):
                             rng.choice(months),
                             json.dumps(choices),
                             free_text,
+                            rng.randrange(RECORD_KEYS),
                         )
                     )
                     ids.append(response_id)
@@ -113,8 +117,8 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE surveys_response, surveys_answertally")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Inserted {count} synthetic responses. National breakdowns count their "
-                "months directly until `manage.py refresh_breakdowns` runs."
+                f"Inserted {count} synthetic responses. Analysts see the months that have "
+                "closed once `manage.py publish_results` has run."
             )
         )
 
