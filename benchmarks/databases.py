@@ -140,24 +140,25 @@ def copy_database(server_url, source, target):
 
 def multiply(url, copies):
     """Make the responses in url's database ``copies`` times as many, in one
-    transaction: each copy of a response has a new id and the same month, force and
-    answers, and the tallies are multiplied to match. The rows copied already hold, so
-    foreign keys go unchecked (replica role)."""
+    transaction: each copy of a response has a new id and the same month, force,
+    answers and record key, and the tallies (cell keys too) are multiplied to match.
+    The rows copied already hold, so foreign keys go unchecked (replica role)."""
     with psycopg.connect(url) as connection:
         connection.execute("SET statement_timeout = 0")
         connection.execute("SET session_replication_role = replica")
         connection.execute(
             """
             INSERT INTO surveys_response (id, questionnaire_version, force_id, reported,
-                                          submitted_month, choices, free_text)
+                                          submitted_month, choices, free_text, record_key)
             SELECT gen_random_uuid(), questionnaire_version, force_id, reported,
-                   submitted_month, choices, free_text
+                   submitted_month, choices, free_text, record_key
             FROM surveys_response, generate_series(1, %(more)s) AS number
             """,
             {"more": copies - 1},
         )
         connection.execute(
-            "UPDATE surveys_answertally SET responses = responses * %(copies)s",
+            "UPDATE surveys_answertally SET responses = responses * %(copies)s, "
+            "cell_key = cell_key * %(copies)s %% 256",
             {"copies": copies},
         )
 

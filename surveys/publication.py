@@ -4,15 +4,19 @@ A month is due LAG_DAYS days after it ends (docs/disclosure.md, "Closed periods"
 long enough for the last queued responses of the month to be counted, short enough to
 be useful. ``manage.py publish_results`` (daily) publishes every due month: it counts
 the queue into the tally, counts the month's national breakdowns, and records the
-month as published, all in one transaction. Live counts are never shown, so a new
-submission changes nothing an analyst can see until its month is published, and a
-published month's figures never change afterwards: no response can join a month
-after it has ended.
+month as published, all in one transaction. Months are published one after another
+from the quarter the first response came in, whether anyone responded in them or not,
+so that which months are published says nothing of when anyone took part.
+
+Live counts are never shown, so a new submission changes nothing an analyst can see
+until its month is published, and a published month's figures never change
+afterwards: no response can join a month after it has ended.
 """
 
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from surveys import breakdowns, months
@@ -33,8 +37,9 @@ def last_due(today):
 
 
 def publish_due(today=None):
-    """Publish every month with responses that is due and not yet published; return
-    the months published, oldest first."""
+    """Publish every month that is due and not yet published, from the start of the
+    quarter of the first response on (months nobody responded in included, so that
+    quarters are whole); return the months published, oldest first."""
     today = today or timezone.localdate()
     with transaction.atomic(), connection.cursor() as cursor:
         # One publisher at a time; a month at a million responses outlasts the web's
@@ -42,21 +47,23 @@ def publish_due(today=None):
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('surveys.publish_results'))")
         cursor.execute("SET LOCAL statement_timeout = 0")
         AnswerTally.objects.catch_up()
-        due = (
-            AnswerTally.objects.filter(question="", choice="", month__lte=last_due(today))
-            .exclude(month__in=PublishedMonth.objects.values("month"))
-            .values_list("month", flat=True)
-            .distinct()
-            .order_by("month")
-        )
-        published = list(due)
-        for month in published:
+        first = AnswerTally.objects.aggregate(first=Min("month"))["first"]
+        if first is None:
+            return []
+        month, last = months.shift(first, -((first.month - 1) % 3)), last_due(today)
+        done = set(published_months())
+        due = []
+        while month <= last:
+            if month not in done:
+                due.append(month)
+            month = months.shift(month, 1)
+        for month in due:
             breakdowns.refresh(month)
         now = timezone.now()
         PublishedMonth.objects.bulk_create(
-            PublishedMonth(month=month, published_at=now) for month in published
+            PublishedMonth(month=month, published_at=now) for month in due
         )
-    return published
+    return due
 
 
 def published_months():

@@ -20,7 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from surveys import disclosure, months
 from surveys.breakdowns import BY_QUESTION, counts_by_answer
 from surveys.forces import FORCES
-from surveys.models import NONE, AnswerTally, Count, PublishedMonth, Response, with_answered
+from surveys.models import (
+    NONE,
+    RECORD_KEYS,
+    AnswerTally,
+    Count,
+    PublishedMonth,
+    Response,
+    with_answered,
+)
 from surveys.publication import published_months
 from surveys.questionnaire import AGE_GATE, ELIGIBILITY, FREE_TEXT_QUESTION, QUESTIONNAIRE, Kind
 from surveys.redaction import redact
@@ -407,9 +415,10 @@ class Trend:
 
 
 def trends(filters, threshold):
-    """Each headline measure per published month of the period, from protected monthly
-    tables: a month whose table is withheld, or whose positive answers are hidden, is a
-    gap. Every published month is a column, whether or not anyone answered in it."""
+    """Each headline measure per published month of the period: the share giving a
+    positive answer, from that month's protected table of two cells, positive answers
+    and the rest. A month whose table is withheld, or whose positive cell is hidden, is
+    a gap. Every published month is a column, whether or not anyone answered in it."""
     in_period = [month for month in published_months() if month in filters.period]
     if len(in_period) < 2:
         return []
@@ -417,16 +426,13 @@ def trends(filters, threshold):
     counts = _counted(rows, "month", "question", "choice")
     result = []
     for key, positive in HEADLINES.items():
-        question = QUESTIONNAIRE.questions[key]
         points = []
         for month in in_period:
-            distribution = {c.key: counts.get((month, key, c.key), NONE) for c in question.choices}
-            table = disclosure.protect(distribution, counts.get((month, key, ""), NONE), threshold)
-            cells = {cell.key: cell for cell in table.cells}
-            if table.suppressed or any(cells[k].hidden for k in positive):
-                points.append((month, None))
-            else:
-                shown = sum(cells[k].count for k in positive)
-                points.append((month, disclosure.percent(shown, table.base)))
-        result.append(Trend(question, tuple(points)))
+            answered = counts.get((month, key, ""), NONE)
+            chose = sum((counts.get((month, key, choice), NONE) for choice in positive), NONE)
+            rest = Count(answered.n - chose.n, (answered.key - chose.key) % RECORD_KEYS)
+            table = disclosure.protect({"positive": chose, "rest": rest}, answered, threshold)
+            share = None if table.suppressed else table.cells[0]
+            points.append((month, None if share is None or share.hidden else share.percent))
+        result.append(Trend(QUESTIONNAIRE.questions[key], tuple(points)))
     return result

@@ -3,28 +3,40 @@ agree."""
 
 from collections import Counter
 
-from surveys.models import ANSWERED_APART, AnswerTally, Response
+from surveys.models import ANSWERED_APART, RECORD_KEYS, AnswerTally, Response
+
+
+def _rows(response):
+    """The tally keys one response counts in: a row for the response, one per choice
+    chosen, and one per question answered of those counted apart."""
+    group = (response.submitted_month, response.force_id or "", response.reported)
+    yield (*group, "", "")
+    for question, answer in response.answers():
+        if question.key in ANSWERED_APART:
+            yield (*group, question.key, "")
+        if isinstance(answer, list):
+            yield from ((*group, question.key, choice) for choice in answer)
 
 
 def recount():
-    """Tally key -> responses, counted afresh in Python from every response: a row per
-    response, per choice chosen, and per question answered of those counted apart."""
-    counts = Counter()
+    """Tally key -> responses, counted afresh in Python from every response."""
+    return dict(Counter(key for response in Response.objects.all() for key in _rows(response)))
+
+
+def recount_keys():
+    """Tally key -> cell key: the sum of its responses' record keys, afresh in Python."""
+    keys = Counter()
     for response in Response.objects.all():
-        group = (response.submitted_month, response.force_id or "", response.reported)
-        counts[(*group, "", "")] += 1
-        for question, answer in response.answers():
-            if question.key in ANSWERED_APART:
-                counts[(*group, question.key, "")] += 1
-            if isinstance(answer, list):
-                counts.update((*group, question.key, choice) for choice in answer)
-    return dict(counts)
+        for key in _rows(response):
+            keys[key] += response.record_key
+    return {key: total % RECORD_KEYS for key, total in keys.items()}
 
 
-def tallies():
-    """Tally key -> responses, as kept, once the queued responses are counted in."""
+def tallies(field="responses"):
+    """Tally key -> responses (or another field), as kept, once the queued responses are
+    counted in."""
     AnswerTally.objects.catch_up()
     return {
-        (t.month, t.force, t.reported, t.question, t.choice): t.responses
+        (t.month, t.force, t.reported, t.question, t.choice): getattr(t, field)
         for t in AnswerTally.objects.all()
     }

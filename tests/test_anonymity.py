@@ -24,6 +24,8 @@ ALLOWED_RESPONSE_COLUMNS = {
     "submitted_month",
     "choices",
     "free_text",
+    # Secret and random, for disclosure control only (docs/disclosure.md).
+    "record_key",
 }
 IDENTIFYING = (
     "ip",

@@ -1,12 +1,32 @@
-"""surveys.disclosure on its own: thresholds, suppression, rounding, breakdowns, and
-property tests that no shown figure gives away a hidden small cell."""
+"""surveys.disclosure on its own: what may be shown (threshold, zeros, dominance), the
+cell-key perturbation and rounding, and property tests of the rules
+(docs/disclosure.md)."""
+
+from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveys.disclosure import protect, protect_breakdown, round_count
+from surveys.disclosure import (
+    MAX_ERROR,
+    MAX_NOISE,
+    SMALL_TABLE,
+    noise,
+    perturbation_table,
+    protect,
+    publish,
+    round_count,
+)
+from surveys.models import RECORD_KEYS, Count
 
 T = 10
+
+
+def _table(counts, answered=None, key=7):
+    """protect() with every cell given cell key ``key``."""
+    answered = sum(counts.values()) if answered is None else answered
+    cells = {name: Count(n, key) for name, n in counts.items()}
+    return protect(cells, Count(answered, key), T)
 
 
 def _shown(table):
@@ -20,126 +40,105 @@ def test_rounding_is_to_the_nearest_five_halves_up():
 
 
 def test_nothing_is_shown_below_the_threshold():
-    table = protect({"yes": 5, "no": 4}, base=9, threshold=T)
+    table = _table({"yes": 5, "no": 4})
     assert table.suppressed
     assert table.base is None
     assert table.cells == ()
 
 
 def test_an_empty_base_shows_nothing():
-    assert protect({"yes": 0, "no": 0}, base=0, threshold=T).suppressed
+    assert _table({"yes": 0, "no": 0}).suppressed
 
 
-def test_large_cells_are_rounded_and_percentages_come_from_rounded_figures():
-    table = protect({"yes": 62, "no": 38}, base=100, threshold=T)
-    assert table.base == 100
-    assert [(c.key, c.count, c.percent) for c in table.cells] == [("yes", 60, 60), ("no", 40, 40)]
-    table = protect({"yes": 12, "no": 11}, base=23, threshold=T)
-    assert table.base == 25
-    assert [(c.count, c.percent) for c in table.cells] == [(10, 40), (10, 40)]
+def test_a_table_where_nearly_everyone_gave_one_answer_is_withheld():
+    # A group of 11 who all said "never": showing it would say what each of them said.
+    assert _table({"never": 11, "always": 0}).suppressed
+    assert _table({"never": 200, "always": 9}).suppressed  # 209 - 200 < 10
+    assert not _table({"never": 200, "always": 10}).suppressed
 
 
-def test_a_small_cell_is_hidden_with_the_next_smallest():
-    table = protect({"a": 50, "b": 3, "c": 20, "d": 30}, base=103, threshold=T)
-    assert _shown(table) == {"a": 50, "d": 30}
-    assert [c.key for c in table.cells if c.hidden] == ["b", "c"]
+def test_small_cells_are_hidden_and_zeros_too_in_a_small_table():
+    small = _table({"a": 30, "b": 3, "c": 0, "d": 20})
+    assert [c.key for c in small.cells if c.hidden] == ["b", "c"]
+    large = _table({"a": 300, "b": 3, "c": 0, "d": 200})
+    assert [c.key for c in large.cells if c.hidden] == ["b"]
+    assert _shown(large)["c"] == 0  # zeros are never perturbed
 
 
-def test_two_small_cells_need_no_partner():
-    table = protect({"a": 50, "b": 3, "c": 4, "d": 30}, base=87, threshold=T)
-    assert _shown(table) == {"a": 50, "d": 30}
+def test_the_size_of_a_small_table_is_where_zeros_start_to_show():
+    assert "c" not in _shown(_table({"a": 50, "b": SMALL_TABLE - 51, "c": 0}))
+    assert _shown(_table({"a": 50, "b": SMALL_TABLE - 50, "c": 0}))["c"] == 0
 
 
-def test_zeros_are_shown_and_are_not_used_as_partners():
-    table = protect({"a": 50, "b": 0, "c": 4, "d": 30}, base=84, threshold=T)
-    assert _shown(table) == {"a": 50, "b": 0}
+def test_percentages_come_from_the_published_figures():
+    table = _table({"yes": 620, "no": 380})
+    base = table.base
+    for cell in table.cells:
+        assert cell.percent == min(round(100 * cell.count / base), 100)
 
 
-def test_breakdown_hides_small_groups_and_a_partner():
-    groups = {
-        "18_24": ({"yes": 30, "no": 20}, 50),
-        "25_34": ({"yes": 10, "no": 14}, 24),
-        "65_plus": ({"yes": 2, "no": 3}, 5),
-        "prefer_not": ({"yes": 0, "no": 0}, 0),
-    }
-    tables = protect_breakdown(groups, threshold=T)
-    assert tables["18_24"].base == 50
-    assert tables["65_plus"].suppressed
-    assert tables["25_34"].suppressed  # the partner: the smallest other group
-    assert tables["prefer_not"].suppressed
+def test_the_same_respondents_always_get_the_same_noise():
+    # Same count, same cell key: same figure, however often and wherever it is asked.
+    assert {publish(Count(37, 201), T) for _ in range(5)} == {publish(Count(37, 201), T)}
+
+
+def test_the_table_perturbs_about_one_cell_in_seven_and_near_the_threshold_more():
+    table = perturbation_table(T)
+    large = Counter(table[2 * T])
+    assert large[0] == 220  # of 256 cell keys: 14% perturbed
+    near = Counter(table[T])
+    assert near[0] == 180  # 30% perturbed near the threshold
+    for row in table.values():
+        assert len(row) == RECORD_KEYS
+        assert max(abs(change) for change in row) == MAX_NOISE
+        assert sum(row) == 0  # unbiased
+
+
+def test_noise_is_unrelated_from_one_count_to_the_next():
+    table = perturbation_table(T)
+    assert table[T] != table[T + 1]
+
+
+def test_perturbation_changes_published_figures_for_some_cell_keys():
+    published = {publish(Count(40, key), T) for key in range(RECORD_KEYS)}
+    assert published == {35, 40, 45}  # 40 +- 4, rounded to 5
+
+
+def test_a_figure_shown_is_never_below_the_threshold():
+    for key in range(RECORD_KEYS):
+        assert publish(Count(T, key), T) >= T
 
 
 counts = st.dictionaries(
-    st.sampled_from(list("abcdefgh")), st.integers(min_value=0, max_value=60), min_size=1
+    st.sampled_from(list("abcdefgh")), st.integers(min_value=0, max_value=200), min_size=1
 )
+keys = st.integers(0, RECORD_KEYS - 1)
 thresholds = st.integers(min_value=5, max_value=20)
 
 
-@given(counts, thresholds)
-def test_property_no_small_cell_is_shown_or_recoverable(cells, threshold):
-    base = sum(cells.values())  # a single-choice question: cells add up to the base
-    table = protect(cells, base, threshold)
-    if base < threshold:
+@given(counts, st.dictionaries(st.sampled_from(list("abcdefgh")), keys), keys, thresholds)
+def test_property_what_is_shown_follows_the_rules(cells, cell_keys, base_key, threshold):
+    answered = sum(cells.values())  # a single-choice question: cells add up
+    given_cells = {name: Count(n, cell_keys.get(name, 0)) for name, n in cells.items()}
+    table = protect(given_cells, Count(answered, base_key), threshold)
+    if answered < threshold or answered - max(cells.values()) < threshold:
         assert table.suppressed
         return
-    hidden = [cell for cell in table.cells if cell.hidden]
-    # Never exactly one hidden cell: what subtraction recovers is shared by two or more.
-    assert len(hidden) != 1
+    assert abs(table.base - answered) <= MAX_ERROR
     for cell in table.cells:
-        if not cell.hidden:
-            true = cells[cell.key]
-            assert true == 0 or true >= threshold
-            assert cell.count % 5 == 0
-            assert abs(cell.count - true) <= 2
+        true = cells[cell.key]
+        if cell.hidden:
+            assert 0 < true < threshold or (true == 0 and answered < SMALL_TABLE)
+            continue
+        assert true == 0 or true >= threshold  # nothing small is ever shown
+        assert cell.count % 5 == 0
+        assert abs(cell.count - true) <= MAX_ERROR
+        assert cell.count == 0 or cell.count >= threshold
+        assert cell.percent == min(round(100 * cell.count / table.base), 100)
 
 
-@given(
-    st.dictionaries(st.sampled_from(list("pqrstu")), st.integers(0, 40), min_size=1), thresholds
-)
-def test_property_breakdown_never_leaves_one_small_group_alone(bases, threshold):
-    groups = {group: ({"x": base}, base) for group, base in bases.items()}
-    tables = protect_breakdown(groups, threshold)
-    small = [g for g, base in bases.items() if 0 < base < threshold]
-    hidden_nonzero = [g for g, t in tables.items() if t.suppressed and bases[g] > 0]
-    for group in small:
-        assert tables[group].suppressed
-    if small:
-        others = [g for g in bases if g not in small and bases[g] > 0]
-        assert len(hidden_nonzero) >= 2 or not others
-
-
-def test_a_lone_hidden_cell_across_groups_gets_a_partner_in_another_group():
-    groups = {
-        "a": ({"yes": 40, "no": 3, "maybe": 2}, 45),
-        "b": ({"yes": 30, "no": 20, "maybe": 25}, 75),
-        "c": ({"yes": 50, "no": 15, "maybe": 30}, 95),
-    }
-    tables = protect_breakdown(groups, threshold=T)
-    hidden = {g: {c.key for c in t.cells if c.hidden} for g, t in tables.items()}
-    assert hidden["a"] == {"no", "maybe"}
-    # "no" and "maybe" are each hidden in one group only: a partner per column, and
-    # then those rows have two hidden cells each.
-    assert hidden["c"] == {"no", "maybe"} or hidden["b"] == {"no", "maybe"}
-
-
-grids = st.dictionaries(
-    st.sampled_from(["g1", "g2", "g3", "g4"]),
-    st.fixed_dictionaries({k: st.integers(0, 30) for k in ["x", "y", "z"]}),
-    min_size=1,
-)
-
-
-@given(grids, thresholds)
-def test_property_breakdown_has_no_lone_hidden_cell_in_any_row_or_column(grid, threshold):
-    groups = {g: (counts, sum(counts.values())) for g, counts in grid.items()}
-    tables = protect_breakdown(groups, threshold)
-    shown = {g: t for g, t in tables.items() if not t.suppressed}
-    for group, table in shown.items():
-        hidden = [c.key for c in table.cells if c.hidden]
-        assert len(hidden) != 1 or len(table.cells) == 1
-        for cell in table.cells:
-            if not cell.hidden:
-                assert grid[group][cell.key] == 0 or grid[group][cell.key] >= threshold
-    for key in ["x", "y", "z"]:
-        column = [g for g, t in shown.items() for c in t.cells if c.key == key and c.hidden]
-        assert len(column) != 1 or len(shown) == 1
+@given(st.integers(10, 500), keys)
+def test_property_noise_is_bounded_and_only_the_key_chooses_it(count, key):
+    change = noise(Count(count, key), T)
+    assert abs(change) <= MAX_NOISE
+    assert noise(Count(count, key), T) == change

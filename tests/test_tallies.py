@@ -12,10 +12,17 @@ from django.db import connections
 from django.urls import reverse
 
 from surveys import tokens
-from surveys.models import AnswerTally, Response, UntalliedResponse, with_answered
+from surveys.models import (
+    RECORD_KEYS,
+    AnswerTally,
+    Count,
+    Response,
+    UntalliedResponse,
+    with_answered,
+)
 from surveys.questionnaire import QUESTIONNAIRE
 from tests.survey_data import submission
-from tests.tallies import recount, tallies
+from tests.tallies import recount, recount_keys, tallies
 
 SURVEY = reverse("surveys:survey")
 
@@ -30,6 +37,7 @@ def test_submissions_and_seeding_keep_the_tallies_exact(client):
     kept = tallies()
     assert kept == recount()
     assert sum(count for key, count in kept.items() if key[3:] == ("", "")) == 403
+    assert tallies("cell_key") == recount_keys()
 
 
 @pytest.mark.django_db
@@ -50,10 +58,16 @@ def test_a_single_choice_question_is_counted_through_its_choices(client):
     kept = tallies()
     # No row of its own for how many answered it...
     assert not any(key[3:] == ("believed", "") for key in kept)
-    # ...as that is the sum of its choices' rows, which with_answered adds up.
-    answered = with_answered(dict(kept))
-    assert sum(n for key, n in answered.items() if key[3:] == ("believed", "")) == 2
-    assert sum(n for key, n in answered.items() if key[3:] == ("", "")) == 3
+    # ...as that is the sum of its choices' rows, which with_answered adds up, cell
+    # keys included.
+    answered = with_answered({key: Count(n, 0) for key, n in kept.items()})
+    assert sum(c.n for key, c in answered.items() if key[3:] == ("believed", "")) == 2
+    assert sum(c.n for key, c in answered.items() if key[3:] == ("", "")) == 3
+    keys = [r.record_key for r in Response.objects.filter(choices__has_key="believed")]
+    cells = tallies("cell_key")
+    keyed = with_answered({key: Count(n, cells[key]) for key, n in kept.items()})
+    cell = next(c for key, c in keyed.items() if key[3:] == ("believed", ""))
+    assert cell == Count(2, sum(keys) % RECORD_KEYS)
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from surveys.tokens import MAX_AGE
 class Command(BaseCommand):
     help = (
         "Delete responses submitted more than N whole months before the current month, "
-        "their answers and their tallies, and record how many in the audit log."
+        "their answers, tallies and publication, and record how many in the audit log."
     )
 
     def add_arguments(self, parser):
@@ -35,7 +35,8 @@ class Command(BaseCommand):
             # Tallies are per whole month, so the purged months' rows go whole.
             cursor.execute("DELETE FROM surveys_answertally WHERE month < %s", [cutoff])
             cursor.execute("DELETE FROM surveys_breakdowntally WHERE month < %s", [cutoff])
-            cursor.execute("DELETE FROM surveys_breakdownmonth WHERE month < %s", [cutoff])
+            # And they are no longer published: "all time" no longer counts them.
+            cursor.execute("DELETE FROM surveys_publishedmonth WHERE month < %s", [cutoff])
             cursor.execute(
                 "DELETE FROM surveys_submissionreceipt WHERE month < %s", [receipts_cutoff]
             )

@@ -75,6 +75,8 @@ class Command(BaseCommand):
         published = set(PublishedMonth.objects.values_list("month", flat=True))
         months = [shift(this_month, -back) for back in range(MONTHS_BACK)]
         months = [month for month in months if month not in published]
+        if not months:
+            raise CommandError("Every month it would seed is published already.")
         with transaction.atomic(), connection.cursor() as cursor:
             # A bulk load legitimately outlasts the web's 30-second statement timeout.
             cursor.execute("SET LOCAL statement_timeout = 0")
