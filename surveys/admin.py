@@ -2,19 +2,33 @@
 to edit. Individual responses are visible only with the view_response permission, which
 force and national analysts do not have, and every look at them is audited."""
 
+import re
+from functools import partial
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef
-from django.utils.formats import date_format
+from django.shortcuts import render
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from surveys import second_factor
+from surveys.export import (
+    RESEARCH_MINIMUM_ROWS,
+    covers_whole_quarters,
+    quarter_key,
+    research_months,
+)
+from surveys.forces import FORCE_SLUGS
 from surveys.models import Analyst, AuditEntry, Response
 from surveys.questionnaire import Kind
+from surveys.redaction import redact
+from surveys.results import Period
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -28,31 +42,152 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class QuarterFilter(admin.SimpleListFilter):
+    """The quarters researchers see, newest first: never months, which the list does
+    not show either (docs/disclosure.md, "Research access"). No counts: a count beside
+    each choice would tell how few responses a selection holds without opening it."""
+
+    title = _("quarter submitted")
+    parameter_name = "quarter"
+
+    def lookups(self, request, model_admin):
+        keys = sorted({quarter_key(month) for month in research_months()}, reverse=True)
+        return [(key, Period.parse(key).label) for key in keys]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        # ResponseAdmin.changelist_view has checked that the value names a quarter.
+        period = Period.parse(self.value())
+        return queryset.filter(submitted_month__gte=period.start, submitted_month__lt=period.end)
+
+
+class UnreadableQuery(ValueError):
+    """A response list query string that no link of the list writes: a 400 page."""
+
+
+class FlooredChangeList(ChangeList):
+    """The response list, with no rows and no count for a selection smaller than
+    RESEARCH_MINIMUM_ROWS (the template says why instead)."""
+
+    minimum_rows = RESEARCH_MINIMUM_ROWS
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.below_floor = self.result_count < self.minimum_rows
+        if self.below_floor:
+            self.result_list = self.queryset.none()
+            self.can_show_all = self.multi_page = False
+
+
+def _is_ordering(value, columns):
+    """Whether ``value`` is an ``o=`` the list writes: column numbers, each maybe
+    negated, joined by dots; or nothing, once the last sort is removed."""
+    return value == "" or all(
+        re.fullmatch(r"-?[0-9]{1,3}", part) and int(part.lstrip("-")) < columns
+        for part in value.split(".")
+    )
+
+
+def _is_quarter(value):
+    """Whether ``value`` names a quarter: a month would undo the list's coarsening."""
+    period = Period.parse(value)
+    return period is not None and period.start is not None and covers_whole_quarters(period)
+
+
 @admin.register(Response)
 class ResponseAdmin(ReadOnlyAdmin):
-    list_display = ["short_id", "month", "force", "reported", "questionnaire_version"]
-    # Only whole months exist, so "today" or "past 7 days" would mean nothing.
-    list_filter = [("submitted_month", admin.AllValuesFieldListFilter), "reported", "force"]
+    """Individual responses, for the national research role only, with the same floor
+    as its export (docs/disclosure.md, "Research access"): wholly published quarters,
+    never a month; no selection smaller than RESEARCH_MINIMUM_ROWS; free text only with
+    its own permission, and redacted."""
+
+    list_display = ["short_id", "quarter", "force", "reporter", "version"]
+    list_filter = [QuarterFilter, "reported", "force"]
     list_select_related = ["force"]
-    fields = [
-        "id",
-        "questionnaire_version",
-        "force",
-        "reported",
-        "submitted_month",
-        "answer_table",
-    ]
-    readonly_fields = fields
+    # The random id, not the month: within a quarter, the order of submission or the
+    # month would show through the order of the rows.
+    ordering = ["id"]
+    show_facets = admin.ShowFacets.NEVER
     show_full_result_count = False
+    change_list_template = "admin/surveys/response/change_list.html"
+    _FIELDS = ["id", "questionnaire_version", "force", "reported", "quarter"]
+    readonly_fields = [*_FIELDS, "answer_table", "answer_table_with_free_text"]
+    # What each query string parameter of the list may be; anything else is refused
+    # before it reaches a filter or the database (which refuses a NUL byte with a 500).
+    _PARAMETERS = {
+        QuarterFilter.parameter_name: _is_quarter,
+        "reported__exact": {"0", "1"}.__contains__,
+        "force__slug__exact": FORCE_SLUGS.__contains__,
+        "force__isnull": "True".__eq__,
+        ALL_VAR: "".__eq__,
+        PAGE_VAR: lambda value: value.isascii() and value.isdigit() and len(value) < 10,
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(submitted_month__in=research_months())
+
+    def get_fields(self, request, obj=None):
+        may_read = request.user.has_perm("surveys.view_free_text")
+        return [*self._FIELDS, "answer_table_with_free_text" if may_read else "answer_table"]
+
+    def get_changelist(self, request, **kwargs):
+        return FlooredChangeList
+
+    def get_changelist_instance(self, request):
+        """Django redirects a query string it cannot use to the bare list with ?e=1 (a
+        "database error" page the second time); say what is wrong instead."""
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters as error:
+            raise UnreadableQuery(_("The page of responses asked for does not exist.")) from error
 
     def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
+        try:
+            self._check_query(request)
+            response = super().changelist_view(request, extra_context)
+        except UnreadableQuery as error:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("This list of responses could not be read"),
+                "message": str(error),
+                "opts": self.opts,
+            }
+            return render(request, "admin/surveys/response/bad_query.html", context, status=400)
         if response.status_code == 200:
+            refused = response.context_data["cl"].below_floor
             filters = {key: request.GET.getlist(key) for key in request.GET}
             AuditEntry.objects.create(
-                user=request.user, action="browse responses", filters=filters
+                user=request.user,
+                action="browse responses refused" if refused else "browse responses",
+                filters=filters,
             )
         return response
+
+    def _check_query(self, request):
+        """Refuse (UnreadableQuery) a query string that none of the list's links write:
+        unknown or repeated parameters, and values no filter offers."""
+        if not self.has_view_permission(request):
+            return  # Django answers 403 without reading the query string.
+        columns = len(self.get_list_display(request))
+        for key, values in request.GET.lists():
+            if key == ORDER_VAR:
+                readable = partial(_is_ordering, columns=columns)
+            else:
+                readable = self._PARAMETERS.get(key)
+            if readable is None:
+                raise UnreadableQuery(
+                    _("“%(name)s” is not a filter of this list.") % {"name": key}
+                )
+            if len(values) > 1:
+                raise UnreadableQuery(
+                    _("The filter “%(name)s” was given more than once.") % {"name": key}
+                )
+            if not readable(values[0]):
+                raise UnreadableQuery(
+                    _("The value given for “%(name)s” is not one this list offers.")
+                    % {"name": key}
+                )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -66,22 +201,40 @@ class ResponseAdmin(ReadOnlyAdmin):
     def short_id(self, obj):
         return str(obj.id)[:8]
 
-    @admin.display(description=_("month submitted"), ordering="submitted_month")
-    def month(self, obj):
-        return date_format(obj.submitted_month, "F Y")
+    @admin.display(description=_("quarter submitted"))
+    def quarter(self, obj):
+        return Period.parse(quarter_key(obj.submitted_month)).label
+
+    # Short headings for the list: with the filters beside it, the fields' own names
+    # pushed the last column out of sight at 1280 pixels.
+    @admin.display(description=_("reported"), boolean=True, ordering="reported")
+    def reporter(self, obj):
+        return obj.reported
+
+    @admin.display(description=_("version"), ordering="questionnaire_version")
+    def version(self, obj):
+        return obj.questionnaire_version
 
     @admin.display(description=_("answers"))
     def answer_table(self, obj):
-        """Answers in questionnaire order, every value escaped: free text is whatever a
-        respondent typed."""
+        return self._answers(obj, with_text=False)
+
+    @admin.display(description=_("answers"))
+    def answer_table_with_free_text(self, obj):
+        return self._answers(obj, with_text=True)
+
+    def _answers(self, obj, with_text):
+        """Answers in questionnaire order, every value escaped. Free text only when
+        asked for, and redacted as everywhere else: it is whatever a respondent typed."""
         rows = [
             (
                 question.text,
-                answer
+                redact(answer)
                 if question.kind is Kind.TEXT
                 else "; ".join(str(question.label_for(choice)) for choice in answer),
             )
             for question, answer in obj.answers()
+            if with_text or question.kind is not Kind.TEXT
         ]
         if not rows:
             return _("No answers")

@@ -21,7 +21,13 @@ from django.views.decorators.cache import never_cache
 
 from surveys import second_factor
 from surveys.breakdowns import BY_QUESTION
-from surveys.export import response_rows, spreadsheet_safe
+from surveys.export import (
+    RESEARCH_MINIMUM_ROWS,
+    covers_whole_quarters,
+    research_months,
+    response_rows,
+    spreadsheet_safe,
+)
 from surveys.forces import FORCE_SLUGS
 from surveys.models import AuditEntry, Force
 from surveys.results import (
@@ -152,20 +158,42 @@ class SoteriaAdminSite(admin.AdminSite):
         return render(request, "admin/surveys/bad_filter.html", context, status=400)
 
     def responses_csv(self, request):
-        """Individual responses matching the filters, for the national research role."""
+        """Individual responses matching the filters, for the national research role:
+        whole quarters, wholly published, and never fewer rows than
+        RESEARCH_MINIMUM_ROWS (docs/disclosure.md, "Research access")."""
         if not request.user.has_perm("surveys.export_responses"):
             raise PermissionDenied
         try:
             filters = _filters(request)
         except BadFilter as error:
             return self._bad_filter(request, error)
-        responses = filters.responses()
+        responses = filters.responses().filter(submitted_month__in=research_months())
+        count, refusal = None, None
+        if not covers_whole_quarters(filters.period):
+            refusal = _(
+                "The research export covers whole quarters, never a single month: "
+                "choose a quarter or all time."
+            )
+        elif (count := responses.count()) < RESEARCH_MINIMUM_ROWS:
+            refusal = _(
+                "These filters select fewer than %(minimum)d responses, the fewest the "
+                "research export gives."
+            ) % {"minimum": RESEARCH_MINIMUM_ROWS}
         AuditEntry.objects.create(
             user=request.user,
-            action="export responses (CSV)",
+            action="export responses (CSV) refused" if refusal else "export responses (CSV)",
             filters=filters.as_dict(),
-            base=responses.count(),
+            base=None if refusal else count,
         )
+        if refusal:
+            context = {
+                **self.each_context(request),
+                "title": _("These responses cannot be exported"),
+                "message": refusal,
+                "minimum": RESEARCH_MINIMUM_ROWS,
+                "filters": filters,
+            }
+            return render(request, "admin/surveys/export_refused.html", context, status=400)
         rows = response_rows(responses, request.user.has_perm("surveys.view_free_text"))
         writer = csv.writer(_Echo())
         return StreamingHttpResponse(

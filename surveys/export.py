@@ -3,13 +3,50 @@
 Results exports carry protected figures (surveys.admin_site). Individual responses go
 only to the national research role (the export_responses permission): one row per
 response, one column per question, free text only with its own permission and redacted.
+Research access has a floor of its own (docs/disclosure.md, "Research access"): whole
+quarters only, never a small selection, and never the stored id of a response.
 """
 
+from surveys import months
+from surveys.models import PublishedMonth
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 from surveys.redaction import redact
+from surveys.results import _quarter_key
 
 # Rows are read from the database this many responses at a time.
 CHUNK = 2000
+
+# The fewest responses a research export or the admin's response list will show. Each
+# row carries some 30 answers, and that many answers together are close to unique: a
+# handful of rows (say, one force's non-reporters in one quarter) is a set of
+# fingerprints that someone who knows a respondent could pick theirs out of.
+RESEARCH_MINIMUM_ROWS = 50
+
+
+def research_months():
+    """The published months researchers see: those whose whole quarter is published.
+
+    Rows carry their quarter, never their month; but a quarter with only its first
+    month published would name that month, and exporting it again once the rest is
+    published would tell which rows came later."""
+    published = PublishedMonth.objects.values_list("month", flat=True)
+    quarters = {}
+    for month in published:
+        quarters.setdefault(_quarter_key(month), []).append(month)
+    return sorted(
+        m for in_quarter in quarters.values() if len(in_quarter) == 3 for m in in_quarter
+    )
+
+
+def covers_whole_quarters(period):
+    """Whether a period (surveys.results.Period) is all time or a quarter: asking for
+    one month would undo the coarsening of every row's month to its quarter."""
+    return period.start is None or months.shift(period.start, 3) == period.end
+
+
+def quarter_key(month):
+    """The quarter a response is shown in, as the results pages name it: "2026-Q3"."""
+    return _quarter_key(month)
 
 
 def spreadsheet_safe(cells):
@@ -18,17 +55,21 @@ def spreadsheet_safe(cells):
 
 
 def response_rows(responses, with_text):
-    """The header, then one row per response. Rows come in random-id order: the order
-    rows were stored in would tell when, within a month, each was sent."""
+    """The header, then one row per response, numbered from 1.
+
+    Rows are numbered rather than named by their stored id, so that two exports cannot
+    be joined on it, nor an export to the admin's pages. They come in random-id order:
+    the order rows were stored in would tell when, within a quarter, each was sent."""
     questions = [q for q in QUESTIONNAIRE.stored_questions if with_text or q.kind is not Kind.TEXT]
-    yield ["response", "month", "force", "reported", "questionnaire_version"] + [
+    yield ["row", "quarter", "force", "reported", "questionnaire_version"] + [
         q.key for q in questions
     ]
-    for response in responses.order_by("id").iterator(chunk_size=CHUNK):
+    ordered = responses.order_by("id").iterator(chunk_size=CHUNK)
+    for number, response in enumerate(ordered, start=1):
         yield spreadsheet_safe(
             [
-                str(response.id),
-                f"{response.submitted_month:%Y-%m}",
+                number,
+                quarter_key(response.submitted_month),
                 response.force_id or "",
                 {True: "yes", False: "no"}.get(response.reported, ""),
                 response.questionnaire_version,

@@ -1,5 +1,6 @@
 """Individual responses leave the system only for the national research role, as CSV,
-with free text redacted and every export audited."""
+with free text redacted and every export audited. The floor under what it gives (whole
+quarters, a minimum of rows, no stored ids) is tested in tests/test_research_floor.py."""
 
 import csv
 import io
@@ -10,8 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from surveys import tokens
+from surveys.export import RESEARCH_MINIMUM_ROWS, research_months
 from surveys.models import AuditEntry, Response
+from surveys.publication import publish_due
 from surveys.questionnaire import QUESTIONNAIRE, Kind
+from tests.research_data import PUBLISHED_ON, QUARTER, add_responses, move_to_quarter
 from tests.staff import sign_in
 from tests.survey_data import posted_answers, submission
 
@@ -42,42 +46,55 @@ def _post(client, **answers):
 def test_researcher_gets_one_row_per_response_with_every_answer(client, staff):
     kent = _post(client, force="kent", free_text="Ring me on 07700 900123 please")
     not_reported = _post(client, reported="no", free_text="=HYPERLINK(1)")
+    move_to_quarter(Response.objects.all())
+    add_responses(RESEARCH_MINIMUM_ROWS - 2, force="dorset", free_text="filler {number}")
+    publish_due(PUBLISHED_ON)
     sign_in(client, staff["researcher"])
     response = client.get(EXPORT)
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="responses.csv"'
     header, *rows = _rows(response)
-    assert header[:5] == ["response", "month", "force", "reported", "questionnaire_version"]
+    assert header[:5] == ["row", "quarter", "force", "reported", "questionnaire_version"]
     assert "age_18_or_over" not in header
-    assert len(rows) == 2
-    by_reported = {row[3]: dict(zip(header, row, strict=True)) for row in rows}
-    for reported, posted in [("yes", kent), ("no", not_reported)]:
-        row = by_reported[reported]
-        stored = Response.objects.get(reported=reported == "yes")
-        assert row["response"] == str(stored.pk)
-        assert row["force"] == (stored.force_id or "")
-        for key, value in posted_answers(posted).items():
+    assert len(rows) == RESEARCH_MINIMUM_ROWS
+    by_text = {row[header.index("free_text")]: row for row in rows}
+    posted = {
+        "Ring me on [phone number removed] please": (kent, True),
+        "'=HYPERLINK(1)": (not_reported, False),  # not a formula
+    }
+    for text, (data, reported) in posted.items():
+        # The fixed columns by position: the questions include one called "reported".
+        assert by_text[text][1:4] == [
+            QUARTER,
+            data.get("force") or "",
+            "yes" if reported else "no",
+        ]
+        row = dict(zip(header, by_text[text], strict=True))
+        for key, value in posted_answers(data).items():
             if key == "free_text":
                 continue
             assert row[key] == ("; ".join(sorted(value)) if isinstance(value, list) else value)
-    assert by_reported["yes"]["force"] == "kent"
-    assert by_reported["yes"]["free_text"] == "Ring me on [phone number removed] please"
-    assert by_reported["no"]["free_text"] == "'=HYPERLINK(1)"  # not a formula
-    # Rows in random-id order, never the order they were stored in.
-    assert [row[0] for row in rows] == sorted(row[0] for row in rows)
+    assert by_text["Ring me on [phone number removed] please"][2] == "kent"
 
 
 def test_export_follows_the_filters_and_is_audited(client, staff):
-    for force in ["kent", "kent", "dorset"]:
-        _post(client, force=force)
+    add_responses(RESEARCH_MINIMUM_ROWS, force="kent")
+    add_responses(10, force="kent", reported=False)
+    add_responses(RESEARCH_MINIMUM_ROWS, force="dorset")
+    publish_due(PUBLISHED_ON)
     sign_in(client, staff["researcher"])
     _header, *rows = _rows(client.get(EXPORT + "?force=kent&reported=yes"))
-    assert {row[2] for row in rows} == {"kent"}
-    assert len(rows) == 2
+    assert {(row[2], row[3]) for row in rows} == {("kent", "yes")}
+    assert len(rows) == RESEARCH_MINIMUM_ROWS
     entry = AuditEntry.objects.get(action="export responses (CSV)")
     assert entry.user == staff["researcher"]
-    assert entry.base == 2
-    assert entry.filters["force"] == "kent"
+    assert entry.base == RESEARCH_MINIMUM_ROWS
+    assert entry.filters == {
+        "force": "kent",
+        "period": "all",
+        "reported": True,
+        "breakdown": "",
+    }
 
 
 def test_only_researchers_may_export_or_see_the_link(client, staff):
@@ -92,16 +109,18 @@ def test_only_researchers_may_export_or_see_the_link(client, staff):
 
 
 def test_without_the_free_text_permission_the_export_leaves_free_text_out(client, staff):
-    _post(client, free_text="Something personal")
+    add_responses(RESEARCH_MINIMUM_ROWS, free_text="Something personal {number}")
+    publish_due(PUBLISHED_ON)
     researcher = staff["researcher"]
     researcher.user_permissions.add(Permission.objects.get(codename="view_results"))
     researcher.groups.get(name="National analysts").permissions.remove(
         Permission.objects.get(codename="view_free_text")
     )
     sign_in(client, researcher)
-    header, row = _rows(client.get(EXPORT))
+    header, *rows = _rows(client.get(EXPORT))
+    assert len(rows) == RESEARCH_MINIMUM_ROWS
     assert "free_text" not in header
-    assert "Something personal" not in ",".join(row)
+    assert "Something personal" not in str(rows)
     text_questions = [q.key for q in QUESTIONNAIRE.stored_questions if q.kind is Kind.TEXT]
     assert not set(text_questions) & set(header)
 
@@ -110,10 +129,13 @@ def test_export_reads_responses_in_chunks_not_one_query_each(
     client, staff, django_assert_max_num_queries
 ):
     call_command("seed_responses", count=300, seed=3)
+    publish_due()
+    exported = Response.objects.filter(submitted_month__in=research_months()).count()
+    assert exported >= RESEARCH_MINIMUM_ROWS
     sign_in(client, staff["researcher"])
-    client.get(RESULTS)  # warm the session and permission caches
-    # Session, user, device, permissions, audit (+ its count and transaction), then one
-    # query for a chunk of responses and one for their answers.
+    client.get(reverse("admin:index"))  # warm the session
+    # Session, user, device, permissions, published months, the count, the audit (and
+    # its transaction), then one query for a chunk of responses.
     with django_assert_max_num_queries(12):
         response = client.get(EXPORT)
-        assert len(_rows(response)) == 301
+        assert len(_rows(response)) == exported + 1
