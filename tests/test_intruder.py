@@ -4,11 +4,12 @@ combination they offer, put together to recover planted people (docs/disclosure.
 A small synthetic survey (three forces over two quarters) holds planted targets: one
 respondent with a rare answer combination in a small force, a group of 11 who all gave
 the same answer, a month in which a force had 3 responses, a month with 5 people who
-did not report, and a comment from a group of 2. The intruder is a national analyst who may also read comments. They collect every
-figure published and turn each into bounds on the true counts of "atoms" (respondents
-alike in force, month, reporter status and answers); then, for each planted count, a
-linear program finds the least and most it could be. The intruder is given more than a
-real one has: which atoms exist, and which tables are small.
+did not report, and a comment from a group of 2. The intruder is a national analyst
+who may also read comments. They collect every figure published and turn each into
+bounds on the true counts of "atoms" (respondents alike in force, month, reporter
+status and answers); then, for each planted count, a linear program finds the least
+and most it could be. The intruder is given more than a real one has: that nobody
+answered any other question, and which tables are small.
 
 What each published figure tells the intruder:
 - a count shown as p: the true count is within MAX_ERROR of p, and at least the

@@ -118,3 +118,36 @@ def test_moving_many_answers_is_not_cut_short_by_the_statement_timeout(reference
         with connection.cursor() as cursor:
             cursor.execute("RESET statement_timeout")
         _migrate(None)
+
+
+DISCLOSURE_KEYS = ("surveys", "0016_disclosure_keys_and_published_months")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_responses_get_random_record_keys_and_tallies_their_cell_keys(
+    reference_data,
+):
+    try:
+        _migrate(ANSWERS_IN_RESPONSE)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO surveys_response (id, questionnaire_version, force_id, reported, "
+                "submitted_month, choices, free_text) SELECT gen_random_uuid(), '1', 'kent', "
+                "true, '2026-01-01', '{\"believed\": [\"never\"]}', '' "
+                "FROM generate_series(1, 2000)"
+            )
+            cursor.execute(
+                "INSERT INTO surveys_answertally (month, force, reported, question, choice, "
+                "responses) VALUES ('2026-01-01', 'kent', true, '', '', 2000), "
+                "('2026-01-01', 'kent', true, 'believed', 'never', 2000)"
+            )
+        _migrate(DISCLOSURE_KEYS)
+        keys = [key for (key,) in _fetch("SELECT record_key FROM surveys_response")]
+        assert min(keys) >= 0
+        assert max(keys) < 256
+        assert len(set(keys)) > 200  # random, not one value for every row
+        cells = dict(_fetch("SELECT choice, cell_key FROM surveys_answertally"))
+        assert cells == {"": sum(keys) % 256, "never": sum(keys) % 256}
+        assert _fetch("SELECT count(*) FROM surveys_publishedmonth") == [(0,)]
+    finally:
+        _migrate(None)
