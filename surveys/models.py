@@ -240,8 +240,8 @@ class UntalliedResponse(models.Model):
     submission, all on the few rows of its force and month, which every other
     submission for that force waits on. Instead a submission joins this queue, and the
     tally takes in everything queued at once, counting with one GROUP BY
-    (AnswerTally.objects.catch_up): before anything reads the tally, and every few
-    minutes (``manage.py tally_responses``), so the queue stays short.
+    (AnswerTally.objects.catch_up): every few minutes (``manage.py tally_responses``),
+    so the queue stays short, and before a month is published or purged.
     """
 
     response = models.OneToOneField(
@@ -373,8 +373,11 @@ class AnswerTally(models.Model):
     others it is the sum of their choices' rows, so with_answered adds it up); the row
     with an empty question and choice counts all responses.
 
-    A submission queues its response (UntalliedResponse); whatever reads the tally
-    counts the queue in first (``AnswerTally.objects.catch_up()``).
+    Each row also keeps its cell key: the sum of its responses' record keys, modulo
+    RECORD_KEYS, for disclosure control (surveys.disclosure). A submission queues its
+    response (UntalliedResponse), which ``AnswerTally.objects.catch_up()`` counts in.
+    Analysts see the rows of published months only (``AnswerTally.objects.published()``),
+    which nothing changes once published.
     """
 
     pk = models.CompositePrimaryKey("month", "force", "reported", "question", "choice")

@@ -7,8 +7,8 @@ from surveys.models import AnswerTally
 class Command(BaseCommand):
     help = (
         "Count the responses queued since the last count into the results' tallies. "
-        "Run it every few minutes: results pages count the queue first anyway, but a "
-        "short queue keeps them quick and says nothing of when anyone responded."
+        "Run it every few minutes: publishing a month counts the queue first anyway, but "
+        "a short queue keeps that quick and says nothing of when anyone responded."
     )
 
     def handle(self, *args, **options):
