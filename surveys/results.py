@@ -19,10 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys import disclosure, months
 from surveys.breakdowns import BY_QUESTION, counts_by_answer
-from surveys.forces import FORCES
+from surveys.forces import FORCE_SLUGS, FORCES
 from surveys.models import (
     NONE,
-    RECORD_KEYS,
     AnswerTally,
     Count,
     PublishedMonth,
@@ -54,8 +53,8 @@ BY_FORCE = "force"
 ALL_TIME = "all"
 # The years a period may name: any other is a malformed filter, not an empty period.
 YEARS = range(2000, 2100)
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
 
 
 @dataclass(frozen=True)
@@ -254,24 +253,29 @@ def _labels(question):
     return {c.key: c.label for c in question.choices}
 
 
-def _every_group_passes(sizes, threshold):
-    """A breakdown is allowed only when each of its groups is empty or holds at least
-    the threshold of respondents (docs/disclosure.md, "Breakdowns")."""
-    return all(n == 0 or n >= threshold for n in sizes)
+def _offered(table, groups):
+    """Whether a breakdown into ``groups`` may be offered, judged from the published
+    table of the question that makes the groups: shown, of at least SMALL_TABLE
+    answers (where zeros are shown), and no group's cell hidden, so that every group is
+    empty or holds at least the threshold. Everything it depends on is on the page
+    already, so offering a breakdown or not tells an analyst nothing more
+    (docs/disclosure.md, "Breakdowns")."""
+    if table.suppressed or table.base < disclosure.SMALL_TABLE:
+        return False
+    return not any(cell.hidden for cell in table.cells if cell.key in groups)
 
 
 def _breakdowns(filters, counts, threshold):
     """(key, label) of each breakdown the filters allow, in the order offered."""
-    if filters.force is None:
-        sizes = _counted(filters.tallies().filter(question="", choice=""), "force")
-        by_force = [sizes.get((slug,), NONE).n for slug, _name in FORCES]
-        if _every_group_passes(by_force, threshold):
-            yield BY_FORCE, _("Force")
-    for key in BY_QUESTION:
-        question = QUESTIONNAIRE.questions[key]
-        sizes = [counts.get((key, c.key), NONE).n for c in question.choices]
-        if _every_group_passes(sizes, threshold):
-            yield key, question.text
+    by = [(BY_FORCE, "force", _("Force"))] if filters.force is None else []
+    by += [(key, key, QUESTIONNAIRE.questions[key].text) for key in BY_QUESTION]
+    for key, asked, label in by:
+        question = QUESTIONNAIRE.questions[asked]
+        distribution = {c.key: counts.get((asked, c.key), NONE) for c in question.choices}
+        table = disclosure.protect(distribution, counts.get((asked, ""), NONE), threshold)
+        groups = FORCE_SLUGS if key == BY_FORCE else distribution
+        if _offered(table, groups):
+            yield key, label
 
 
 def _breakdown(filters, threshold, shown_base, offered):
@@ -415,10 +419,11 @@ class Trend:
 
 
 def trends(filters, threshold):
-    """Each headline measure per published month of the period: the share giving a
-    positive answer, from that month's protected table of two cells, positive answers
-    and the rest. A month whose table is withheld, or whose positive cell is hidden, is
-    a gap. Every published month is a column, whether or not anyone answered in it."""
+    """Each headline measure per published month of the period, from that month's
+    protected table: a month whose table is withheld, or whose positive answers are
+    hidden, is a gap. Every published month is a column, whether or not anyone
+    answered in it. A point adds no figure of its own: it is the shown positive cells
+    as a share of the shown number who answered."""
     in_period = [month for month in published_months() if month in filters.period]
     if len(in_period) < 2:
         return []
@@ -426,13 +431,16 @@ def trends(filters, threshold):
     counts = _counted(rows, "month", "question", "choice")
     result = []
     for key, positive in HEADLINES.items():
+        question = QUESTIONNAIRE.questions[key]
         points = []
         for month in in_period:
-            answered = counts.get((month, key, ""), NONE)
-            chose = sum((counts.get((month, key, choice), NONE) for choice in positive), NONE)
-            rest = Count(answered.n - chose.n, (answered.key - chose.key) % RECORD_KEYS)
-            table = disclosure.protect({"positive": chose, "rest": rest}, answered, threshold)
-            share = None if table.suppressed else table.cells[0]
-            points.append((month, None if share is None or share.hidden else share.percent))
-        result.append(Trend(QUESTIONNAIRE.questions[key], tuple(points)))
+            distribution = {c.key: counts.get((month, key, c.key), NONE) for c in question.choices}
+            table = disclosure.protect(distribution, counts.get((month, key, ""), NONE), threshold)
+            cells = {cell.key: cell for cell in table.cells}
+            if table.suppressed or any(cells[k].hidden for k in positive):
+                points.append((month, None))
+            else:
+                shown = sum(cells[k].count for k in positive)
+                points.append((month, disclosure.percent(shown, table.base)))
+        result.append(Trend(question, tuple(points)))
     return result

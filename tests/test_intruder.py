@@ -366,3 +366,53 @@ def test_new_submissions_change_nothing_published(client, django_user_model, mon
     again = Intruder(client)
     again.read_everything()
     assert again.published == before
+
+
+def _small_month(force, month, answers):
+    """Store one respondent per entry of ``answers`` (question to choice) and publish."""
+    responses = Response.objects.bulk_create(
+        Response(
+            questionnaire_version=QUESTIONNAIRE.version,
+            force_id=force,
+            reported=True,
+            submitted_month=month,
+            choices={"reported": ["yes_myself"], "force": [force], **given},
+            record_key=(index * 91) % 256,
+        )
+        for index, given in enumerate(answers)
+    )
+    UntalliedResponse.objects.bulk_create(UntalliedResponse(response=r) for r in responses)
+
+
+def test_which_breakdowns_are_offered_says_nothing_the_page_does_not(admin_client):
+    # Twelve respondents who all gave one ethnic group, and twelve of whom one did
+    # not: the ethnicity table is withheld for both, and whether a breakdown by
+    # ethnicity is offered must not tell them apart.
+    first, second = _months()[:2]
+    _small_month(SMALL, first, [{"ethnicity": ["white"]}] * 12)
+    _small_month(SMALL, second, [{"ethnicity": ["white"]}] * 11 + [{"ethnicity": ["black"]}])
+    publish_due()
+    offered = [
+        admin_client.get(RESULTS, {"force": SMALL, "period": f"{month:%Y-%m}"})
+        .context["results"]
+        .breakdowns
+        for month in (first, second)
+    ]
+    assert offered[0] == offered[1]
+    assert "ethnicity" not in dict(offered[0])
+
+
+def test_a_trend_point_is_shown_whenever_its_month_shows_the_positive_answers(admin_client):
+    # Both months show "always" and "often"; only the rest differs, 5 against 15. A
+    # gap in one and not the other would say fewer than 10 did not feel believed.
+    first, second = _months()[:2]
+    few = [["always"]] * 30 + [["often"]] * 25 + [["never"]] * 5
+    more = [["always"]] * 30 + [["often"]] * 25 + [["never"]] * 15
+    _small_month(BIG, first, [{"believed": b} for b in few])
+    _small_month(BIG, second, [{"believed": b} for b in more])
+    publish_due()
+    page = admin_client.get(RESULTS, {"force": BIG})
+    believed = next(t for t in page.context["trends"] if t.question.key == "believed")
+    points = dict(believed.points)
+    assert points[first] is not None
+    assert points[second] is not None

@@ -160,3 +160,19 @@ def _as_query(pairs):
     for key, value in pairs:
         query.setdefault(key, []).append(value)
     return query
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/surveys/auditentry/?action=%00",
+        "/admin/surveys/auditentry/?action__exact=%00",
+        "/admin/surveys/analyst/?force=%00",
+        "/admin/auth/user/?q=%00",
+        "/admin/?%00=1",
+    ],
+)
+def test_a_nul_character_on_any_admin_url_gets_a_400_page(admin_client, url):
+    page = admin_client.get(url)
+    assert page.status_code == 400
+    assert "could not be read" in page.content.decode()
