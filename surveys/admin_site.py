@@ -144,7 +144,7 @@ class SoteriaAdminSite(admin.AdminSite):
             writer.writerow([_("Respondents"), hidden])
             return response
         if outcome.breakdown_unavailable:
-            writer.writerow([_("Breakdown"), _("not available: a group is too small")])
+            writer.writerow([_("Breakdown"), _("not available for these filters")])
             return response
         writer.writerow([_("Respondents"), outcome.shown_base])
         writer.writerow(
