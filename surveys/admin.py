@@ -5,6 +5,7 @@ force and national analysts do not have, and every look at them is audited."""
 import re
 from functools import partial
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR, ChangeList
@@ -28,7 +29,7 @@ from surveys.forces import FORCE_SLUGS
 from surveys.models import Analyst, AuditEntry, Response
 from surveys.questionnaire import Kind
 from surveys.redaction import redact
-from surveys.results import Period
+from surveys.results import Period, comment_groups, in_comment_group
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -225,11 +226,17 @@ class ResponseAdmin(ReadOnlyAdmin):
 
     def _answers(self, obj, with_text):
         """Answers in questionnaire order, every value escaped. Free text only when
-        asked for, and redacted as everywhere else: it is whatever a respondent typed."""
+        asked for, from a comment group that may be published, and redacted as
+        everywhere else: it is whatever a respondent typed."""
+        groups = comment_groups(settings.DISCLOSURE_THRESHOLD) if with_text else {}
+        withheld = _(
+            "Not shown: its group (force, quarter and whether they reported) holds fewer "
+            "than %(threshold)d comments."
+        ) % {"threshold": settings.DISCLOSURE_THRESHOLD}
         rows = [
             (
                 question.text,
-                redact(answer)
+                (redact(answer) if in_comment_group(obj, groups) else withheld)
                 if question.kind is Kind.TEXT
                 else "; ".join(str(question.label_for(choice)) for choice in answer),
             )

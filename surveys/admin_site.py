@@ -35,6 +35,7 @@ from surveys.results import (
     BY_FORCE,
     Filters,
     Period,
+    comment_groups,
     free_texts,
     periods,
     results,
@@ -209,7 +210,9 @@ class SoteriaAdminSite(admin.AdminSite):
                 "filters": filters,
             }
             return render(request, "admin/surveys/export_refused.html", context, status=400)
-        rows = response_rows(responses, request.user.has_perm("surveys.view_free_text"))
+        may_read = request.user.has_perm("surveys.view_free_text")
+        groups = comment_groups(settings.DISCLOSURE_THRESHOLD) if may_read else None
+        rows = response_rows(responses, groups)
         writer = csv.writer(_Echo())
         return StreamingHttpResponse(
             (writer.writerow(row) for row in rows),

@@ -11,7 +11,7 @@ from surveys import months
 from surveys.models import PublishedMonth
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 from surveys.redaction import redact
-from surveys.results import _quarter_key
+from surveys.results import _quarter_key, in_comment_group
 
 # Rows are read from the database this many responses at a time.
 CHUNK = 2000
@@ -54,12 +54,15 @@ def spreadsheet_safe(cells):
     return [f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in cells]
 
 
-def response_rows(responses, with_text):
-    """The header, then one row per response, numbered from 1.
+def response_rows(responses, comments=None):
+    """The header, then one row per response, numbered from 1. ``comments``: the
+    comment groups that may be published (surveys.results.comment_groups), for a
+    reader allowed free text; a comment outside them is left out, as on every page.
 
     Rows are numbered rather than named by their stored id, so that two exports cannot
     be joined on it, nor an export to the admin's pages. They come in random-id order:
     the order rows were stored in would tell when, within a quarter, each was sent."""
+    with_text = comments is not None
     questions = [q for q in QUESTIONNAIRE.stored_questions if with_text or q.kind is not Kind.TEXT]
     yield ["row", "quarter", "force", "reported", "questionnaire_version"] + [
         q.key for q in questions
@@ -73,13 +76,14 @@ def response_rows(responses, with_text):
                 response.force_id or "",
                 {True: "yes", False: "no"}.get(response.reported, ""),
                 response.questionnaire_version,
-                *(_cell(response, q) for q in questions),
+                *(_cell(response, q, comments) for q in questions),
             ]
         )
 
 
-def _cell(response, question):
-    """A question's cell: the keys of the choices given, or the free text redacted."""
+def _cell(response, question, comments):
+    """A question's cell: the keys of the choices given, or the free text redacted if
+    its comment group may be published."""
     if question.kind is Kind.TEXT:
-        return redact(response.free_text)
+        return redact(response.free_text) if in_comment_group(response, comments) else ""
     return "; ".join(sorted(response.choices.get(question.key, ())))

@@ -8,3 +8,8 @@ def shift(month, count):
     """The first day of the month ``count`` months after ``month`` (before, if negative)."""
     index = month.year * 12 + month.month - 1 + count
     return date(index // 12, index % 12 + 1, 1)
+
+
+def quarter_start(month):
+    """The first day of the quarter a month (its first day) falls in."""
+    return shift(month, -((month.month - 1) % 3))

@@ -50,7 +50,7 @@ def publish_due(today=None):
         first = AnswerTally.objects.aggregate(first=Min("month"))["first"]
         if first is None:
             return []
-        month, last = months.shift(first, -((first.month - 1) % 3)), last_due(today)
+        month, last = months.quarter_start(first), last_due(today)
         done = set(published_months())
         due = []
         while month <= last:

@@ -320,24 +320,18 @@ class CommentGroup:
 FREE_TEXT_PAGE = 200
 
 
-def free_texts(filters, threshold):
-    """Redacted comments under the filters, from whole publication groups only (force,
-    whole published quarter and reporter status, docs/disclosure.md "Free text"): each
-    group shown whole or not at all, and only when it holds at least the threshold of
-    comments. Returns (groups, whether more groups match than are shown)."""
-    published = published_months()
+def comment_groups(threshold):
+    """The comment groups that may be published, newest first, as (force or "", first
+    month of the quarter, reported) -> comments: every force's, every whole published
+    quarter's and both reporter statuses' comments that number at least the threshold
+    (docs/disclosure.md, "Free text"). Wherever comments reach staff, they come from
+    these groups only."""
     quarters = {}
-    for month in published:
-        quarters.setdefault(_quarter_key(month), []).append(month)
-    whole = [
-        Period.parse(key).start
-        for key, in_quarter in quarters.items()
-        if len(in_quarter) == 3
-        and in_quarter[0] in filters.period
-        and in_quarter[-1] in filters.period
-    ]
+    for month in published_months():
+        quarters.setdefault(months.quarter_start(month), []).append(month)
+    whole = [start for start, in_quarter in quarters.items() if len(in_quarter) == 3]
     sizes = (
-        filters.tallies()
+        AnswerTally.objects.published()
         .filter(question=FREE_TEXT_QUESTION, choice="")
         .annotate(quarter=TruncQuarter("month"))
         .filter(quarter__in=whole)
@@ -345,32 +339,59 @@ def free_texts(filters, threshold):
         .annotate(n=Sum("responses"))
         .order_by("-quarter", "force", "-reported")
     )
+    return {
+        (group["force"], group["quarter"], group["reported"]): group["n"]
+        for group in sizes
+        if group["n"] >= threshold
+    }
+
+
+def free_texts(filters, threshold):
+    """Redacted comments under the filters, from whole publication groups only: each
+    group inside the filters shown whole, newest first, until the page holds
+    FREE_TEXT_PAGE comments. Returns (groups, whether more groups match than shown)."""
     chosen, total, more = [], 0, False
-    for group in sizes:
-        if group["n"] < threshold:
+    for (force, quarter, reported), comments in comment_groups(threshold).items():
+        inside = quarter in filters.period and months.shift(quarter, 2) in filters.period
+        if (
+            not inside
+            or filters.force not in (None, force)
+            or filters.reported
+            not in (
+                None,
+                reported,
+            )
+        ):
             continue
         if total >= FREE_TEXT_PAGE:
             more = True
             break
-        chosen.append(group)
-        total += group["n"]
+        chosen.append((force, quarter, reported))
+        total += comments
     names = dict(FORCES)
     result = []
-    for group in chosen:
+    for force, quarter, reported in chosen:
         written = Response.objects.filter(
-            submitted_month__gte=group["quarter"],
-            submitted_month__lt=months.shift(group["quarter"], 3),
-            force=group["force"] or None,
-            reported=group["reported"],
+            submitted_month__gte=quarter,
+            submitted_month__lt=months.shift(quarter, 3),
+            force=force or None,
+            reported=reported,
         ).exclude(free_text="")
         texts = written.order_by("id").values_list("free_text", flat=True)
         label = _("%(who)s, %(quarter)s, %(reported)s") % {
-            "who": names.get(group["force"], _("No force given")),
-            "quarter": Period.parse(_quarter_key(group["quarter"])).label,
-            "reported": _("reported") if group["reported"] else _("did not report"),
+            "who": names.get(force, _("No force given")),
+            "quarter": Period.parse(_quarter_key(quarter)).label,
+            "reported": _("reported") if reported else _("did not report"),
         }
         result.append(CommentGroup(label, [redact(text) for text in texts]))
     return result, more
+
+
+def in_comment_group(response, groups):
+    """Whether a response's comment belongs to a group that may be published
+    (``groups``: from comment_groups)."""
+    month = response.submitted_month
+    return (response.force_id or "", months.quarter_start(month), response.reported) in groups
 
 
 # Headline measures: the share giving the positive answers, month by month.

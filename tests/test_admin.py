@@ -22,7 +22,9 @@ def stored(client, token):
     )
     response = Response.objects.get()
     move_to_quarter([response])
-    add_responses(RESEARCH_MINIMUM_ROWS - 1)
+    # Its comment's group (Kent, the quarter, reporters) holds 10: it may be shown.
+    add_responses(9, free_text="Another comment {number}")
+    add_responses(RESEARCH_MINIMUM_ROWS - 10)
     publish_due(PUBLISHED_ON)
     return response
 
@@ -67,3 +69,20 @@ def test_every_look_at_individual_responses_is_audited(admin_client, admin_user,
         ("browse responses", {"reported__exact": ["1"]}),
         ("view a response", {"response": str(stored.pk)}),
     ]
+
+
+def test_a_comment_from_a_group_too_small_to_publish_is_not_shown(admin_client, client, token):
+    client.post(reverse("surveys:survey"), submission(token, free_text="One of two of us"))
+    response = Response.objects.get()
+    move_to_quarter([response])
+    add_responses(1, free_text="The other one")
+    add_responses(RESEARCH_MINIMUM_ROWS - 2)
+    publish_due(PUBLISHED_ON)
+    html = admin_client.get(reverse("admin:surveys_response_change", args=[response.pk]))
+    html = html.content.decode()
+    assert "One of two of us" not in html
+    assert "its group (force, quarter and whether they reported) holds fewer" in html
+    export = admin_client.get(reverse("admin:responses_csv"))
+    export = b"".join(export.streaming_content).decode()
+    assert "One of two of us" not in export
+    assert "The other one" not in export

@@ -252,8 +252,11 @@ def test_malformed_list_query_strings_get_a_clear_400_page(client, researcher, p
     page = client.get(LIST + query)
     assert page.status_code == 400
     html = page.content.decode()
-    assert "This list of responses could not be read" in html
-    assert "Start again from the list of responses" in html
+    if "%00" in query:  # every admin URL refuses a NUL character before its view
+        assert "These filters could not be read" in html
+    else:
+        assert "This list of responses could not be read" in html
+        assert "Start again from the list of responses" in html
     assert not _ids(html)
 
 
