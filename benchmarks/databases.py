@@ -9,15 +9,23 @@
   results page's timings depend on how many rows there are, not on how many of them
   differ. Each database is built under a temporary name and renamed when
   complete, so an interrupted run leaves nothing half-made behind.
+- Analysts see published months only (surveys.publication), so every seeded month is
+  published (benchmarks/publish.py, through publish_due): the 100,000 once seeded, the
+  million as copies of published months. A database kept from an earlier run is
+  migrated, and its months published if any are not (one made before migration 0016
+  had none), so that the next run is right without anyone dropping it.
 - ``soteria_bench_http`` is what gunicorn serves; its responses are deleted at the start
   of every run, so the submissions benchmark never changes the seeded counts.
 
 The development database (``soteria``) is never touched.
 """
 
+import json
+import random
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,6 +42,9 @@ HTTP = "soteria_bench_http"
 # same --seed, so the answers are the same on every machine); the rest are copies of
 # them under random ids.
 GENERATED = 10_000
+# Record keys run from 0 to this - 1 (surveys.models.RECORD_KEYS; not imported, as this
+# module runs before Django is set up).
+RECORD_KEYS = 256
 
 
 def url_for(server_url, name):
@@ -86,20 +97,21 @@ def _drop(server_url, name):
 
 def provide(env, size, log):
     """Make sure the database for ``size`` seeded responses exists, making it if not
-    (the smaller sizes first: each larger one starts as a copy of the next smaller).
-    Returns its URL and the seconds spent making it, or None when it was kept."""
+    (the smaller sizes first: each larger one starts as a copy of the next smaller),
+    migrated and with every seeded month published. Returns a Provided."""
     server_url = env["DATABASE_URL"]
     name = SEEDED[size]
     url = url_for(server_url, name)
     if _exists(server_url, name):
-        prepare({**env, "DATABASE_URL": url})
+        size_env = {**env, "DATABASE_URL": url}
+        migrated = _migrate(size_env, log)
         have = count(url, "surveys_response")
         if have != size:
             raise SystemExit(
                 f"{name} holds {have:,} responses, not {size:,}. Drop it "
                 f"(dropdb {name}) and run again to make it afresh."
             )
-        return url, None
+        return Provided(url, None, migrated, _publish(size_env, log))
     started = time.monotonic()
     building = f"{name}_building"
     _drop(server_url, building)  # left by an interrupted run
@@ -116,6 +128,9 @@ def provide(env, size, log):
         prepare(building_env)
         manage(building_env, "seed_responses", "--count", str(GENERATED), "--seed", "0")
         multiply(building_env["DATABASE_URL"], size // GENERATED)
+    # Copies of published months are published already (multiply counts their
+    # breakdowns too); a database seeded here is published at its full size.
+    published = _publish(building_env, log)
     log("VACUUM ANALYZE...")
     with psycopg.connect(building_env["DATABASE_URL"], autocommit=True) as connection:
         connection.execute("VACUUM (ANALYZE)")
@@ -125,7 +140,61 @@ def provide(env, size, log):
                 sql.Identifier(building), sql.Identifier(name)
             )
         )
-    return url, time.monotonic() - started
+    return Provided(url, time.monotonic() - started, None, published)
+
+
+@dataclass(frozen=True)
+class Provided:
+    """A seeded database ready to time: its URL; the seconds spent making it (None when
+    kept from an earlier run); the seconds spent migrating it when an earlier run made
+    it under older migrations (None when it was up to date); and what publishing its
+    months did (benchmarks/publish.py's JSON; None when every month was published)."""
+
+    url: str
+    seconds: float | None
+    migrated: float | None
+    published: dict | None
+
+
+def _applied(url):
+    with psycopg.connect(url) as connection:
+        return connection.execute("SELECT count(*) FROM django_migrations").fetchone()[0]
+
+
+def _migrate(env, log):
+    """Migrate a kept database; the seconds it took when there was anything to apply."""
+    before = _applied(env["DATABASE_URL"])
+    started = time.monotonic()
+    prepare(env)
+    seconds = time.monotonic() - started
+    if _applied(env["DATABASE_URL"]) == before:
+        return None
+    name = urlsplit(env["DATABASE_URL"]).path[1:]
+    log(f"migrated {name} (made by an older run) in {seconds:.0f} s")
+    return seconds
+
+
+def unpublished(url):
+    """How many months the tally holds that are not published."""
+    with psycopg.connect(url) as connection:
+        return connection.execute(
+            """
+            SELECT count(DISTINCT month) FROM surveys_answertally t
+            WHERE NOT EXISTS (SELECT FROM surveys_publishedmonth p WHERE p.month = t.month)
+            """
+        ).fetchone()[0]
+
+
+def _publish(env, log):
+    """Publish every seeded month not published yet (a database made by an older run,
+    or seeded in this one), with surveys.publication.publish_due; what it did, or None
+    when every month was published already."""
+    if not unpublished(env["DATABASE_URL"]):
+        return None
+    log("publishing the seeded months (surveys.publication.publish_due)...")
+    published = json.loads(python(env, "-m", "benchmarks.publish"))
+    log(f"published {len(published['published'])} months in {published['seconds']:.1f} s")
+    return published
 
 
 def copy_database(server_url, source, target):
@@ -140,9 +209,20 @@ def copy_database(server_url, source, target):
 
 def multiply(url, copies):
     """Make the responses in url's database ``copies`` times as many, in one
-    transaction: each copy of a response has a new id and the same month, force,
-    answers and record key, and the tallies (cell keys too) are multiplied to match.
-    The rows copied already hold, so foreign keys go unchecked (replica role)."""
+    transaction: each copy of a response has a new id and the same month, force and
+    answers, and the tallies and the published months' breakdowns are multiplied to
+    match. The rows copied already hold, so foreign keys go unchecked (replica role).
+
+    Each copy's record keys are the original's shifted by a number of that copy's own
+    (``shifts``), so that cell keys stay spread over every value, as fresh random keys
+    would be: copied keys unchanged would make a cell's key its count of copies times
+    the original's, only ever a multiple of 4 at a million. A cell of n original
+    responses then has the key copies * key + n * (the shifts' sum), exactly."""
+    shifts = [
+        # Repeatable, not secret: the seeded data are the same on every machine.
+        random.Random(f"{copies}/{copy}").randrange(RECORD_KEYS)  # noqa: S311
+        for copy in range(1, copies)
+    ]
     with psycopg.connect(url) as connection:
         connection.execute("SET statement_timeout = 0")
         connection.execute("SET session_replication_role = replica")
@@ -151,16 +231,20 @@ def multiply(url, copies):
             INSERT INTO surveys_response (id, questionnaire_version, force_id, reported,
                                           submitted_month, choices, free_text, record_key)
             SELECT gen_random_uuid(), questionnaire_version, force_id, reported,
-                   submitted_month, choices, free_text, record_key
+                   submitted_month, choices, free_text,
+                   (record_key + (%(shifts)s::int[])[number]) %% %(keys)s
             FROM surveys_response, generate_series(1, %(more)s) AS number
             """,
-            {"more": copies - 1},
+            {"more": copies - 1, "shifts": shifts, "keys": RECORD_KEYS},
         )
-        connection.execute(
-            "UPDATE surveys_answertally SET responses = responses * %(copies)s, "
-            "cell_key = cell_key * %(copies)s %% 256",
-            {"copies": copies},
-        )
+        for table in ("surveys_answertally", "surveys_breakdowntally"):
+            connection.execute(
+                sql.SQL(
+                    "UPDATE {} SET responses = responses * %(copies)s, "
+                    "cell_key = (cell_key * %(copies)s + responses * %(shifted)s) %% %(keys)s"
+                ).format(sql.Identifier(table)),
+                {"copies": copies, "shifted": sum(shifts), "keys": RECORD_KEYS},
+            )
 
 
 def empty_for_serving(url):

@@ -14,6 +14,11 @@ the cache, as a busy server's would be) of
   (surveys.results: the counts behind every question, the headline measures month by
   month, the redacted free text);
 - raw: the floor, a GROUP BY over every response's choices that counts each one.
+
+Analysts see published months only (surveys.publication): the database's months must
+be published (benchmarks/publish.py), or the page would show nothing and be timed
+empty. It stops unless every month holding responses is published and the page shows
+the national results; the JSON says how many months and responses it showed.
 """
 
 import argparse
@@ -31,6 +36,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
+from surveys.models import AnswerTally, PublishedMonth  # noqa: E402
 from surveys.results import ALL_TIME, Filters, Period, free_texts, results, trends  # noqa: E402
 
 # Every choice of every response as a row (migration 0015), as the tally counts them.
@@ -70,14 +76,29 @@ def _page(user):
     return render
 
 
+def _shown(national, threshold):
+    """What the page shows: (published months, published number of respondents); stops
+    when a month is unpublished or nothing is shown, as that page would be timed empty."""
+    unpublished = AnswerTally.objects.exclude(month__in=PublishedMonth.objects.values("month"))
+    if unpublished.exists():
+        raise SystemExit("Months are unpublished: publish them (python -m benchmarks.publish).")
+    shown = results(national, threshold)
+    if shown.suppressed or not shown.sections:
+        raise SystemExit("The results page shows nothing: there is nothing to time.")
+    return PublishedMonth.objects.count(), shown.shown_base
+
+
 def measure(runs):
     national = Filters(None, Period.parse(ALL_TIME), None)
     threshold = settings.DISCLOSURE_THRESHOLD
+    months, shown_base = _shown(national, threshold)
     with transaction.atomic():
         user = get_user_model().objects.create_superuser("results-benchmark")
         timings = {
             "responses": _count("surveys_response"),
             "answers": _count(ANSWERS),
+            "published_months": months,
+            "shown_base": shown_base,
             "page_ms": _median_ms(_page(user), runs),
             "results_ms": _median_ms(lambda: results(national, threshold), runs),
             "trends_ms": _median_ms(lambda: trends(national, threshold), runs),

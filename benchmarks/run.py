@@ -5,8 +5,10 @@
 Needs DATABASE_URL naming the PostgreSQL server to use (make provides it, as for `make
 test`); the benchmark's own databases live there (benchmarks/databases.py).
 
-1. The results page, in-process, at 100,000 and 1,000,000 seeded responses, against a
-   raw SQL GROUP BY over the same answers (benchmarks/results_query.py).
+1. The results page, in-process, at 100,000 and 1,000,000 seeded responses, every
+   seeded month published, against a raw SQL GROUP BY over the same answers
+   (benchmarks/results_query.py); publishing one closed month (benchmarks/publish.py);
+   the published figures against the true counts (benchmarks/utility.py).
 2. gunicorn with the project's gunicorn.conf.py, 2 workers, production settings plus
    the floor views (benchmarks/settings.py), under wrk at 16 connections: the start and
    survey pages against a bare Django view; complete submissions against a bare insert,
@@ -90,16 +92,26 @@ def app_env(database_url, exit_url):
 
 
 def measure_results(env, mode):
-    """(size, timings from results_query, seconds spent seeding or None) per size."""
+    """report.Sized per size: the results page's timings (results_query), how the
+    database was provided, one month's publication timed (publish --time-one) and what
+    disclosure control costs in accuracy (utility)."""
     measured = []
     for size in mode.sizes:
-        url, seeding = databases.provide(env, size, log)
-        size_env = {**env, "DATABASE_URL": url}
+        provided = databases.provide(env, size, log)
+        size_env = {**env, "DATABASE_URL": provided.url}
         log(f"timing the results page at {size:,} responses...")
         output = databases.python(
             size_env, "-m", "benchmarks.results_query", f"--runs={mode.result_runs}"
         )
-        measured.append((size, json.loads(output), seeding))
+        log(f"timing the publication of one month at {size:,} responses...")
+        publication = databases.python(size_env, "-m", "benchmarks.publish", "--time-one")
+        log(f"comparing published figures with the truth at {size:,} responses...")
+        utility = databases.python(size_env, "-m", "benchmarks.utility", "--json")
+        measured.append(
+            report.Sized(
+                size, json.loads(output), provided, json.loads(publication), json.loads(utility)
+            )
+        )
     return measured
 
 
