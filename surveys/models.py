@@ -392,6 +392,33 @@ class AnswerTally(models.Model):
 
     objects = AnswerTallyManager()
 
+    class Meta:
+        indexes = [
+            # The comment groups that may be published (surveys.results.comment_groups).
+            models.Index(
+                fields=["month", "force", "reported"],
+                condition=models.Q(question="free_text", choice=""),
+                name="tally_comment_groups",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question}={self.choice}: {self.responses}"
+
+
+class NationalTally(models.Model):
+    """AnswerTally's rows for a published month added up over every force, cell keys
+    too: what a view of every force together reads, a fortieth of the rows. Made when
+    the month is published (surveys.publication) and never changed afterwards."""
+
+    pk = models.CompositePrimaryKey("month", "reported", "question", "choice")
+    month = models.DateField()
+    reported = models.BooleanField()
+    question = models.CharField(max_length=64, blank=True, default="")
+    choice = models.CharField(max_length=64, blank=True, default="")
+    responses = models.PositiveIntegerField()
+    cell_key = models.PositiveSmallIntegerField(default=0)
+
     def __str__(self):
         return f"{self.question}={self.choice}: {self.responses}"
 

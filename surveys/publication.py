@@ -20,9 +20,19 @@ from django.db.models import Min
 from django.utils import timezone
 
 from surveys import breakdowns, months
-from surveys.models import AnswerTally, PublishedMonth
+from surveys.models import RECORD_KEYS, AnswerTally, PublishedMonth
 
 LAG_DAYS = 7
+
+# Every force's tallies of the months published, added up for views of them together.
+_NATIONAL = """
+    INSERT INTO surveys_nationaltally
+        (month, reported, question, choice, responses, cell_key)
+    SELECT month, reported, question, choice, sum(responses), sum(cell_key) %% %(keys)s
+    FROM surveys_answertally
+    WHERE month = ANY(%(months)s)
+    GROUP BY month, reported, question, choice
+"""
 
 
 def closes_on(month):
@@ -59,6 +69,8 @@ def publish_due(today=None):
             month = months.shift(month, 1)
         for month in due:
             breakdowns.refresh(month)
+        cursor.execute("DELETE FROM surveys_nationaltally WHERE month = ANY(%s)", [due])
+        cursor.execute(_NATIONAL, {"months": due, "keys": RECORD_KEYS})
         now = timezone.now()
         PublishedMonth.objects.bulk_create(
             PublishedMonth(month=month, published_at=now) for month in due

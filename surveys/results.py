@@ -24,6 +24,7 @@ from surveys.models import (
     NONE,
     AnswerTally,
     Count,
+    NationalTally,
     PublishedMonth,
     Response,
     with_answered,
@@ -91,10 +92,10 @@ def periods(force, threshold):
     and whole quarter published and holding at least the threshold of its responses,
     and all time (every published month) if it does."""
     published = published_months()
-    tallies = AnswerTally.objects.published().filter(question="", choice="")
-    if force:
-        tallies = tallies.filter(force=force)
-    bases = dict(tallies.values_list("month").annotate(Sum("responses")))
+    tallies = Filters(force, Period.parse(ALL_TIME), None).tallies()
+    bases = dict(
+        tallies.filter(question="", choice="").values_list("month").annotate(Sum("responses"))
+    )
     quarters = {}
     for month in published:
         quarters.setdefault(_quarter_key(month), []).append(month)
@@ -151,8 +152,12 @@ class Filters:
         """The responses these filters select (for what the tallies cannot answer)."""
         return self.published(Response.objects.order_by(), "submitted_month", "force")
 
-    def tallies(self):
-        return self.published(AnswerTally.objects.all(), "month", "force")
+    def tallies(self, by_force=False):
+        """The tally rows these filters select: for every force together, from the
+        national rows (a fortieth as many), unless they are wanted ``by_force``."""
+        if self.force or by_force:
+            return self.published(AnswerTally.objects.all(), "month", "force")
+        return self.published(NationalTally.objects.all(), "month")
 
 
 def _counted(rows, *keys):
@@ -280,7 +285,7 @@ def _breakdowns(filters, counts, threshold):
 
 def _breakdown(filters, threshold, shown_base, offered):
     if filters.breakdown == BY_FORCE:
-        counts = _counted(filters.tallies(), "force", "question", "choice")
+        counts = _counted(filters.tallies(by_force=True), "force", "question", "choice")
         groups = list(FORCES)
     else:
         by = QUESTIONNAIRE.questions[filters.breakdown]

@@ -12,7 +12,13 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from surveys import months
-from surveys.models import PublishedMonth, Response, UntalliedResponse
+from surveys.models import (
+    AnswerTally,
+    NationalTally,
+    PublishedMonth,
+    Response,
+    UntalliedResponse,
+)
 from surveys.publication import closes_on, last_due, publish_due
 from surveys.questionnaire import QUESTIONNAIRE
 from tests.staff import sign_in
@@ -176,3 +182,26 @@ def test_a_nul_character_on_any_admin_url_gets_a_400_page(admin_client, url):
     page = admin_client.get(url)
     assert page.status_code == 400
     assert "could not be read" in page.content.decode()
+
+
+def test_national_tallies_add_up_every_forces_published_rows_and_go_with_purge():
+    this_month = date.today().replace(day=1)
+    _store(months.shift(this_month, -3), 12)
+    _store(months.shift(this_month, -3), 7, force="dorset")
+    _store(months.shift(this_month, -2), 20, force="essex")
+    _store(this_month, 5)  # not published: in no national row
+    publish_due()
+    added_up = {}
+    for row in AnswerTally.objects.published():
+        key = (row.month, row.reported, row.question, row.choice)
+        n, cell = added_up.get(key, (0, 0))
+        added_up[key] = (n + row.responses, (cell + row.cell_key) % 256)
+    national = {
+        (row.month, row.reported, row.question, row.choice): (row.responses, row.cell_key)
+        for row in NationalTally.objects.all()
+    }
+    assert national == added_up
+    assert not NationalTally.objects.filter(month=this_month).exists()
+    call_command("purge_responses", older_than_months=2)
+    assert not NationalTally.objects.filter(month__lt=months.shift(this_month, -2)).exists()
+    assert NationalTally.objects.filter(month=months.shift(this_month, -2)).exists()

@@ -34,6 +34,7 @@ class Command(BaseCommand):
             deleted = cursor.rowcount
             # Tallies are per whole month, so the purged months' rows go whole.
             cursor.execute("DELETE FROM surveys_answertally WHERE month < %s", [cutoff])
+            cursor.execute("DELETE FROM surveys_nationaltally WHERE month < %s", [cutoff])
             cursor.execute("DELETE FROM surveys_breakdowntally WHERE month < %s", [cutoff])
             # And they are no longer published: "all time" no longer counts them.
             cursor.execute("DELETE FROM surveys_publishedmonth WHERE month < %s", [cutoff])
