@@ -12,6 +12,7 @@ database was before 0016 landed; then VACUUM ANALYZE, untimed), and times
   of the response table) and summing every tally row's cell key from them (one pass
   over every response's choices), with Django's start-up, which is timed alone too
   (the same command once there is nothing to apply);
+- the migrations after 0016 (nothing to add up yet: no month is published);
 - publishing every month afterwards, as the deploy does straight after
   (benchmarks/publish.py: publish_due, each month's national breakdowns counted).
 
@@ -56,6 +57,8 @@ def measure(server_url, size, log):
         log("timing migrate surveys 0016...")
         forward, _output = _timed(env, "manage.py", "migrate", "surveys", "0016", "-v0")
         startup, _output = _timed(env, "manage.py", "migrate", "surveys", "0016", "-v0")
+        log("migrating the rest of the way...")
+        rest, _output = _timed(env, "manage.py", "migrate", "-v0")
         log("publishing every month...")
         publishing, output = _timed(env, "-m", "benchmarks.publish")
         published = json.loads(output)
@@ -65,6 +68,7 @@ def measure(server_url, size, log):
             "back_to_0015_seconds": back,
             "migrate_0016_seconds": forward,
             "nothing_to_apply_seconds": startup,
+            "migrate_after_0016_seconds": rest,
             "publish_months": len(published["published"]),
             "publish_seconds": published["seconds"],
             "publish_command_seconds": publishing,

@@ -12,7 +12,9 @@ from django.db import migrations, models
 
 import surveys.models
 
-NO_TIMEOUT = "SET LOCAL statement_timeout = 0"
+# At a million responses this outlasts the web's statement timeout, and summing the
+# tallies' cell keys spills to disk with the default working memory.
+NO_TIMEOUT = "SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB'"
 
 # A random byte of a version-4 UUID: its first byte is all random bits.
 ADD_RECORD_KEYS = """
