@@ -40,6 +40,7 @@ from surveys.models import PublishedMonth, Response, UntalliedResponse
 from surveys.publication import last_due, publish_due
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE
 from surveys.results import ALL_TIME, BY_FORCE
+from tests.publishing import store
 from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -368,29 +369,13 @@ def test_new_submissions_change_nothing_published(client, django_user_model, mon
     assert again.published == before
 
 
-def _small_month(force, month, answers):
-    """Store one respondent per entry of ``answers`` (question to choice) and publish."""
-    responses = Response.objects.bulk_create(
-        Response(
-            questionnaire_version=QUESTIONNAIRE.version,
-            force_id=force,
-            reported=True,
-            submitted_month=month,
-            choices={"reported": ["yes_myself"], "force": [force], **given},
-            record_key=(index * 91) % 256,
-        )
-        for index, given in enumerate(answers)
-    )
-    UntalliedResponse.objects.bulk_create(UntalliedResponse(response=r) for r in responses)
-
-
 def test_which_breakdowns_are_offered_says_nothing_the_page_does_not(admin_client):
     # Twelve respondents who all gave one ethnic group, and twelve of whom one did
     # not: the ethnicity table is withheld for both, and whether a breakdown by
     # ethnicity is offered must not tell them apart.
     first, second = _months()[:2]
-    _small_month(SMALL, first, [{"ethnicity": ["white"]}] * 12)
-    _small_month(SMALL, second, [{"ethnicity": ["white"]}] * 11 + [{"ethnicity": ["black"]}])
+    store(first, [{"ethnicity": ["white"]}] * 12, SMALL)
+    store(second, [{"ethnicity": ["white"]}] * 11 + [{"ethnicity": ["black"]}], SMALL)
     publish_due()
     offered = [
         admin_client.get(RESULTS, {"force": SMALL, "period": f"{month:%Y-%m}"})
@@ -408,8 +393,8 @@ def test_a_trend_point_is_shown_whenever_its_month_shows_the_positive_answers(ad
     first, second = _months()[:2]
     few = [["always"]] * 30 + [["often"]] * 25 + [["never"]] * 5
     more = [["always"]] * 30 + [["often"]] * 25 + [["never"]] * 15
-    _small_month(BIG, first, [{"believed": b} for b in few])
-    _small_month(BIG, second, [{"believed": b} for b in more])
+    store(first, [{"believed": b} for b in few], BIG)
+    store(second, [{"believed": b} for b in more], BIG)
     publish_due()
     page = admin_client.get(RESULTS, {"force": BIG})
     believed = next(t for t in page.context["trends"] if t.question.key == "believed")

@@ -16,11 +16,10 @@ from surveys.models import (
     AnswerTally,
     NationalTally,
     PublishedMonth,
-    Response,
     UntalliedResponse,
 )
 from surveys.publication import closes_on, last_due, publish_due
-from surveys.questionnaire import QUESTIONNAIRE
+from tests.publishing import store
 from tests.staff import sign_in
 
 RESULTS = reverse("admin:results")
@@ -29,18 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _store(month, count, force="kent"):
-    responses = Response.objects.bulk_create(
-        Response(
-            questionnaire_version=QUESTIONNAIRE.version,
-            force_id=force,
-            reported=True,
-            submitted_month=month,
-            choices={"reported": ["yes_myself"], "believed": ["always" if i % 2 else "never"]},
-            record_key=(i * 37) % 256,
-        )
-        for i in range(count)
-    )
-    UntalliedResponse.objects.bulk_create(UntalliedResponse(response=r) for r in responses)
+    store(month, [{"believed": ["always" if i % 2 else "never"]} for i in range(count)], force)
 
 
 @pytest.fixture
