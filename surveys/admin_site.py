@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -29,7 +29,7 @@ from surveys.export import (
     spreadsheet_safe,
 )
 from surveys.forces import FORCE_SLUGS
-from surveys.models import AuditEntry, Force
+from surveys.models import AuditEntry, Force, PublishedMonth
 from surveys.results import (
     ALL_TIME,
     BY_FORCE,
@@ -92,6 +92,37 @@ class SoteriaAdminSite(admin.AdminSite):
         context = super().each_context(request)
         context["can_view_results"] = request.user.has_perm("surveys.view_results")
         return context
+
+    def index(self, request, extra_context=None):
+        """Django's index, saying how far the published results reach."""
+        may_read = request.user.has_perm("surveys.view_results")
+        latest = PublishedMonth.objects.last() if may_read else None
+        return super().index(request, {"latest_published": latest, **(extra_context or {})})
+
+    def get_app_list(self, request, app_label=None):
+        """Django's list of what the user may open, led by the results for those who may
+        read them: for an analyst, who may open nothing else, it is the whole list, on
+        the index and in the sidebar, rather than "You don't have permission"."""
+        apps = super().get_app_list(request, app_label)
+        if app_label is None and request.user.has_perm("surveys.view_results"):
+            url = reverse("admin:results", current_app=self.name)
+            results = {
+                "name": _("Results"),
+                "object_name": "Results",
+                "admin_url": url,
+                "add_url": None,
+                "view_only": True,
+                "perms": {"view": True},
+            }
+            survey = {
+                "name": _("Survey results"),
+                "app_label": "results",
+                "app_url": url,
+                "has_module_perms": True,
+                "models": [results],
+            }
+            apps.insert(0, survey)
+        return apps
 
     def results_view(self, request):
         try:

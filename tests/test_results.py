@@ -85,14 +85,23 @@ def test_results_need_the_permission(client, django_user_model, analysts):
     sign_in(client, staff)
     assert client.get(RESULTS).status_code == 403
     assert client.get(CSV).status_code == 403
-    assert "results-module" not in client.get(reverse("admin:index")).content.decode()
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "app-results" not in index
+    assert "Results cover" not in index
 
 
 def test_force_analyst_cannot_browse_individual_responses(client, analysts):
     sign_in(client, analysts["kent"])
     assert client.get(reverse("admin:surveys_response_changelist")).status_code == 403
     assert client.get(reverse("admin:surveys_auditentry_changelist")).status_code == 403
-    assert "results-module" in client.get(reverse("admin:index")).content.decode()
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "app-results" in index  # the first module, and the only one
+    assert "permission" not in index  # not "You don't have permission to view ..."
+    assert "No month has been published yet" in index
+    _seed(count=1, seed=1)
+    assert "Results cover every month published so far" in client.get(
+        reverse("admin:index")
+    ).content.decode()
 
 
 def _table(outcome, question):
