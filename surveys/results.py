@@ -64,6 +64,7 @@ class Period:
     label: str
     start: date | None  # first month, inclusive
     end: date | None  # first month after the period
+    short: str = ""  # for a column heading: "Nov 2026", "2026 Q4"
 
     @classmethod
     def parse(cls, key):
@@ -73,10 +74,12 @@ class Period:
         if (found := _QUARTER.fullmatch(key)) and int(found[1]) in YEARS:
             year, quarter = int(found[1]), int(found[2])
             start = date(year, 3 * quarter - 2, 1)
-            return cls(key, f"{year} Q{quarter}", start, months.shift(start, 3))
+            label = f"{year} Q{quarter}"
+            return cls(key, label, start, months.shift(start, 3), label)
         if (found := _MONTH.fullmatch(key)) and int(found[1]) in YEARS:
             start = date(int(found[1]), int(found[2]), 1)
-            return cls(key, date_format(start, "F Y"), start, months.shift(start, 1))
+            label, short = date_format(start, "F Y"), date_format(start, "M Y")
+            return cls(key, label, start, months.shift(start, 1), short)
         return None
 
     def __contains__(self, month):
@@ -191,7 +194,8 @@ class QuestionResult:
         negative, neutral, positive = scale
         if any(cells[key].hidden for key in (*negative, *positive, *neutral)):
             return None
-        half = {key: cells[key].percent / 2 for key in cells}
+        # Only the scale's own answers: another ("Does not apply to me") may be hidden.
+        half = {key: cells[key].percent / 2 for key in (*negative, *neutral, *positive)}
         middle = sum(half[key] for key in neutral) / 2
         segments, x = [], 50 - middle
         for key, colour in zip(negative, NEGATIVE_COLOURS, strict=False):
@@ -411,24 +415,24 @@ HEADLINES = {
 @dataclass(frozen=True)
 class Trend:
     question: object
-    points: tuple  # (month, percent or None when that month cannot be shown)
+    points: tuple  # (Period, percent or None when that period cannot be shown)
 
     @property
     def shown(self):
-        return [(month, percent) for month, percent in self.points if percent is not None]
+        return [(period, percent) for period, percent in self.points if percent is not None]
 
     def _xy(self):
-        """(x, y) on a 0-100 grid per point, oldest month on the left; None for gaps."""
+        """(x, y) on a 0-100 grid per point, oldest on the left; None for gaps."""
         step = 100 / max(len(self.points) - 1, 1)
         return [
             None if percent is None else (f"{i * step:.1f}", f"{100 - percent:.1f}")
-            for i, (_month, percent) in enumerate(self.points)
+            for i, (_period, percent) in enumerate(self.points)
         ]
 
     @property
     def lines(self):
-        """SVG polyline points for each run of consecutive months that can be shown: a
-        gap month breaks the line rather than being bridged."""
+        """SVG polyline points for each run of consecutive periods that can be shown: a
+        gap breaks the line rather than being bridged."""
         runs, run = [], []
         for xy in [*self._xy(), None]:
             if xy is None:
@@ -444,29 +448,55 @@ class Trend:
         return [xy for xy in self._xy() if xy is not None]
 
 
+def _trend_periods(filters):
+    """The periods a trend runs over, oldest first: for one force, each whole published
+    quarter in the filters' period (a force's month is seldom enough people); for every
+    force together, each published month."""
+    published = [month for month in published_months() if month in filters.period]
+    if not filters.force:
+        return [Period.parse(f"{month:%Y-%m}") for month in published]
+    quarters = {}
+    for month in published:
+        quarters.setdefault(months.quarter_start(month), []).append(month)
+    return [
+        Period.parse(_quarter_key(start))
+        for start, in_quarter in sorted(quarters.items())
+        if len(in_quarter) == 3
+    ]
+
+
 def trends(filters, threshold):
-    """Each headline measure per published month of the period, from that month's
-    protected table: a month whose table is withheld, or whose positive answers are
-    hidden, is a gap. Every published month is a column, whether or not anyone
-    answered in it. A point adds no figure of its own: it is the shown positive cells
-    as a share of the shown number who answered."""
-    in_period = [month for month in published_months() if month in filters.period]
-    if len(in_period) < 2:
+    """Each headline measure per period (_trend_periods), from that period's protected
+    table: a period whose table is withheld, or whose positive answers are hidden, is a
+    gap. A point adds no figure of its own: it is the shown positive cells as a share of
+    the shown number who answered, as the table for that period shows them. A measure
+    with no point at all comes back with no points shown, and is not drawn."""
+    periods = _trend_periods(filters)
+    if len(periods) < 2:
         return []
     rows = filters.tallies().filter(question__in=HEADLINES)
-    counts = _counted(rows, "month", "question", "choice")
+    by_month = _counted(rows, "month", "question", "choice")
+    counts = {}
+    for (month, question, choice), count in by_month.items():
+        for period in periods:
+            if month in period:
+                key = (period.key, question, choice)
+                counts[key] = counts.get(key, NONE) + count
     result = []
     for key, positive in HEADLINES.items():
         question = QUESTIONNAIRE.questions[key]
         points = []
-        for month in in_period:
-            distribution = {c.key: counts.get((month, key, c.key), NONE) for c in question.choices}
-            table = disclosure.protect(distribution, counts.get((month, key, ""), NONE), threshold)
+        for period in periods:
+            distribution = {
+                c.key: counts.get((period.key, key, c.key), NONE) for c in question.choices
+            }
+            answered = counts.get((period.key, key, ""), NONE)
+            table = disclosure.protect(distribution, answered, threshold)
             cells = {cell.key: cell for cell in table.cells}
             if table.suppressed or any(cells[k].hidden for k in positive):
-                points.append((month, None))
+                points.append((period, None))
             else:
                 shown = sum(cells[k].count for k in positive)
-                points.append((month, disclosure.percent(shown, table.base)))
+                points.append((period, disclosure.percent(shown, table.base)))
         result.append(Trend(question, tuple(points)))
     return result

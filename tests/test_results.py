@@ -2,17 +2,20 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
-from surveys import tokens
-from surveys.disclosure import publish
+from surveys import months, tokens
+from surveys.disclosure import protect, publish
 from surveys.export import spreadsheet_safe
 from surveys.models import RECORD_KEYS, AuditEntry, Count, PublishedMonth, Response
-from tests.publishing import publish_everything
+from surveys.questionnaire import QUESTIONNAIRE
+from surveys.results import QuestionResult
+from tests.publishing import publish_everything, store
 from tests.staff import sign_in
 from tests.survey_data import submission
 
@@ -99,9 +102,10 @@ def test_force_analyst_cannot_browse_individual_responses(client, analysts):
     assert "permission" not in index  # not "You don't have permission to view ..."
     assert "No month has been published yet" in index
     _seed(count=1, seed=1)
-    assert "Results cover every month published so far" in client.get(
-        reverse("admin:index")
-    ).content.decode()
+    assert (
+        "Results cover every month published so far"
+        in client.get(reverse("admin:index")).content.decode()
+    )
 
 
 def _table(outcome, question):
@@ -345,35 +349,77 @@ def test_free_text_comes_in_whole_groups_of_at_least_the_threshold(client, analy
     assert [len(g.texts) for g in client.get(RESULTS).context["comment_groups"]] == [12]
 
 
-def test_headline_trends_come_from_protected_monthly_figures(client, analysts):
-    _seed(count=4800, force="kent", seed=9)
-    sign_in(client, analysts["kent"])
-    trends = client.get(RESULTS).context["trends"]
-    assert [t.question.key for t in trends] == [
-        "dignity_respect", "believed", "kept_informed", "good_job",
-    ]  # fmt: skip
-    believed = trends[1]
-    assert len(believed.points) == PublishedMonth.objects.count()
-    month, percent = believed.shown[0]
-    answered = Response.objects.filter(
-        force="kent", submitted_month=month, choices__has_key="believed"
-    )
+def _positive_share(answered):
+    """A trend point recounted: the published "always" and "often" as a share of the
+    published number who answered."""
     shown = sum(
         publish(_count([r for r in answered if r.choices["believed"] == [choice]]), 10)
         for choice in ("always", "often")
     )
-    assert percent == min(round(100 * shown / publish(_count(answered), 10)), 100)
+    return min(round(100 * shown / publish(_count(answered), 10)), 100)
+
+
+def test_national_trends_come_from_protected_monthly_figures(client, analysts):
+    _seed(count=4800, seed=9)
+    sign_in(client, analysts["national"])
+    page = client.get(RESULTS)
+    trends = page.context["trends"]
+    assert [t.question.key for t in trends] == [
+        "dignity_respect", "believed", "kept_informed", "good_job",
+    ]  # fmt: skip
+    assert "Month by month" in page.content.decode()
+    believed = trends[1]
+    published = list(PublishedMonth.objects.values_list("month", flat=True))
+    assert [period.start for period, _percent in believed.points] == published
+    period, percent = believed.shown[0]
+    answered = Response.objects.filter(submitted_month=period.start, choices__has_key="believed")
+    assert percent == _positive_share(list(answered))
     assert len(believed.dots) == len(believed.shown)
     assert sum(line.count(",") for line in believed.lines) == len(believed.shown)
 
 
-def test_months_with_too_few_answers_are_gaps(client, analysts):
-    _seed(count=300, force="kent", seed=9)  # ~12 a month
+def test_a_forces_trends_run_quarter_by_quarter(client, analysts):
+    _seed(count=2400, force="kent", seed=9)  # about 100 a month
     sign_in(client, analysts["kent"])
+    page = client.get(RESULTS)
+    believed = page.context["trends"][1]
+    assert "Quarter by quarter" in page.content.decode()
+    keys = [period.key for period, _percent in believed.points]
+    assert keys
+    assert all("-Q" in key for key in keys)
+    assert keys == sorted(keys)
+    period, percent = believed.shown[0]
+    answered = Response.objects.filter(
+        force="kent",
+        submitted_month__gte=period.start,
+        submitted_month__lt=period.end,
+        choices__has_key="believed",
+    )
+    assert percent == _positive_share(list(answered))
+
+
+def test_a_measure_with_no_period_to_show_is_not_drawn_and_says_why(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    for back in (6, 3):  # two whole quarters, each answered too thinly to show
+        start = months.shift(this_quarter, -back)
+        answers = [{"believed": [choice]} for choice in ["always", "often", "never"] * 4]
+        store(start, answers)
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page = client.get(RESULTS)
+    believed = page.context["trends"][1]
+    assert len(believed.points) >= 2
+    assert not believed.shown
+    assert "No quarter has enough answers to show this measure" in page.content.decode()
+
+
+def test_periods_with_too_few_answers_are_gaps(client, analysts):
+    _seed(count=300, seed=9)  # about 12 a month nationally
+    sign_in(client, analysts["national"])
     trends = client.get(RESULTS).context["trends"]
-    assert any(percent is None for t in trends for _month, percent in t.points)
+    assert any(percent is None for t in trends for _period, percent in t.points)
     for trend in trends:
-        # Each gap month breaks the line: no line bridges a hidden month.
+        # Each gap breaks the line: no line bridges a hidden period.
         runs = "".join("x" if p is None else "." for _m, p in trend.points).split("x")
         assert len(trend.lines) == len([run for run in runs if run])
 
@@ -391,3 +437,13 @@ def test_frequency_scales_get_a_diverging_bar(client, analysts):
     right = 50 + half / 2 + cells["often"].percent / 2
     assert (right, cells["always"].percent / 2, "#205a7a") in segments
     assert _table(outcome, "case_status").diverging is None  # not a scale
+
+
+def test_a_diverging_bar_leaves_out_a_hidden_answer_outside_its_scale():
+    question = QUESTIONNAIRE.questions["believed"]
+    answers = {"always": 40, "often": 30, "sometimes": 20, "rarely": 15, "never": 12}
+    counts = {key: Count(n, 1) for key, n in {**answers, "not_applicable": 3}.items()}
+    table = protect(counts, Count(120, 21), 10)
+    assert [cell.key for cell in table.cells if cell.hidden] == ["not_applicable"]
+    row = QuestionResult(question, table, {c.key: c.label for c in question.choices})
+    assert len(row.diverging) == 5
