@@ -28,12 +28,42 @@ def test_seeded_responses_vary_across_forces_months_and_answers():
     assert not any({"believed", "force"} & set(given) for given in non_reporters)
 
 
-def test_seed_is_repeatable():
+def _answers():
+    return sorted(
+        (repr(sorted(r.choices.items())), r.free_text, r.submitted_month)
+        for r in Response.objects.all()
+    )
+
+
+def test_a_seed_repeats_the_answers_but_not_the_ids():
     call_command("seed_responses", count=50, seed=3)
-    first = sorted(Response.objects.values_list("id", flat=True))
+    first, ids = _answers(), set(Response.objects.values_list("id", flat=True))
     Response.objects.all().delete()
     call_command("seed_responses", count=50, seed=3)
-    assert sorted(Response.objects.values_list("id", flat=True)) == first
+    assert _answers() == first
+    assert not ids & set(Response.objects.values_list("id", flat=True))
+
+
+def test_one_seed_for_two_forces_adds_both():
+    call_command("seed_responses", count=40, force="kent", seed=5)
+    call_command("seed_responses", count=40, force="dorset", seed=5)
+    assert Response.objects.count() == 80
+
+
+def test_the_realistic_profile_has_the_national_surveys_volume_and_spread():
+    call_command("seed_responses", profile="realistic", seed=4)
+    responses = Response.objects.all()
+    assert responses.count() == 6000  # about 3,000 a year, over 24 months
+    assert 0.07 < responses.filter(reported=False).count() / 6000 < 0.13
+    by_force = Counter(responses.exclude(force=None).values_list("force", flat=True))
+    # In proportion to the people each force serves: the Met about 5 times Kent's.
+    assert 3.5 < by_force["metropolitan"] / by_force["kent"] < 6.5
+    assert by_force["kent"] / 24 < 10  # a handful a month, as a real force sees
+
+
+def test_the_stress_profile_needs_a_count():
+    with pytest.raises(CommandError, match="--count is needed"):
+        call_command("seed_responses")
 
 
 def test_seed_for_one_force():

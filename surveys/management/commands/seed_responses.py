@@ -36,12 +36,36 @@ BEST_FIRST = {
     "report_again", "support_helpful",
 }  # fmt: skip
 WORST_FIRST = {"pressure_to_withdraw"}
-# Bigger forces get more responses.
+# Bigger forces get more responses (the stress profile).
 FORCE_WEIGHTS = {
     "metropolitan": 8,
     "west-midlands": 3,
     "greater-manchester": 3,
     "west-yorkshire": 3,
+}
+# The realistic profile: responses in proportion to the people each force serves, in
+# thousands, roughly (British Transport Police, which serves the railways, by a
+# guess); about 3,000 responses a year nationally, as the national survey drew; and a
+# small share of people who did not report.
+POPULATION = {
+    "avon-and-somerset": 1750, "bedfordshire": 700, "british-transport-police": 600,
+    "cambridgeshire": 900, "cheshire": 1100, "city-of-london": 10, "cleveland": 570,
+    "cumbria": 500, "derbyshire": 1060, "devon-and-cornwall": 1800, "dorset": 780,
+    "durham": 640, "dyfed-powys": 520, "essex": 1880, "gloucestershire": 650,
+    "greater-manchester": 2900, "gwent": 600, "hampshire-and-isle-of-wight": 2000,
+    "hertfordshire": 1200, "humberside": 940, "kent": 1900, "lancashire": 1550,
+    "leicestershire": 1130, "lincolnshire": 770, "merseyside": 1430, "metropolitan": 8900,
+    "norfolk": 920, "north-wales": 690, "north-yorkshire": 830, "northamptonshire": 790,
+    "northumbria": 1480, "nottinghamshire": 1180, "south-wales": 1340,
+    "south-yorkshire": 1420, "staffordshire": 1140, "suffolk": 770, "surrey": 1220,
+    "sussex": 1720, "thames-valley": 2460, "warwickshire": 610, "west-mercia": 1310,
+    "west-midlands": 2950, "west-yorkshire": 2380, "wiltshire": 740,
+}  # fmt: skip
+REALISTIC_A_YEAR = 3000
+PROFILES = {
+    # (weights by force, share of non-reporters)
+    "stress": (lambda slug: FORCE_WEIGHTS.get(slug, 1), 0.20),
+    "realistic": (POPULATION.__getitem__, 0.10),
 }
 FREE_TEXT = [
     "The officer who took my statement was kind and patient.",
@@ -54,21 +78,38 @@ FREE_TEXT = [
 
 
 class Command(BaseCommand):
-    help = "Insert N synthetic responses (for demos and benchmarks)."
+    help = (
+        "Insert synthetic responses (for demos, tests and benchmarks): --profile stress "
+        "(the default) for N responses weighted to a few big forces, or --profile "
+        "realistic for the national survey's volume, about 3,000 a year, split across "
+        "forces by the people they serve."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--count", type=int, required=True)
+        parser.add_argument(
+            "--count",
+            type=int,
+            help=f"How many; the realistic profile's default is {REALISTIC_A_YEAR:,} a year.",
+        )
         parser.add_argument("--force", help="Only this force (slug); default: all forces.")
-        parser.add_argument("--seed", type=int, default=None, help="Make the data repeatable.")
+        parser.add_argument(
+            "--seed", type=int, default=None, help="Make the answers (not the ids) repeatable."
+        )
+        parser.add_argument("--profile", choices=sorted(PROFILES), default="stress")
 
-    def handle(self, *args, count, force, seed, **options):
+    def handle(self, *args, count, force, seed, profile, **options):
+        if count is None:
+            if profile != "realistic":
+                raise CommandError("--count is needed, except with --profile realistic.")
+            count = REALISTIC_A_YEAR * MONTHS_BACK // 12
         if count < 1:
             raise CommandError("--count must be at least 1.")
         if force and force not in FORCE_SLUGS:
             raise CommandError(f"Unknown force {force!r}. Known: {', '.join(sorted(FORCE_SLUGS))}")
         rng = random.Random(seed)
         forces = [force] if force else [slug for slug, _name in FORCES]
-        weights = [FORCE_WEIGHTS.get(slug, 1) for slug in forces]
+        weight, self.not_reported = PROFILES[profile]
+        weights = [weight(slug) for slug in forces]
         quality = {slug: rng.gauss(0, 0.6) for slug in forces}
         this_month = date.today().replace(day=1)
         # A published month's figures never change (surveys.publication): seed the rest.
@@ -87,7 +128,9 @@ class Command(BaseCommand):
             ) as responses:
                 ids = []
                 for _ in range(count):
-                    response_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+                    # Ids are random whatever the seed: two runs with one seed (for two
+                    # forces, say) must not collide.
+                    response_id = uuid.uuid4()
                     chosen_force = rng.choices(forces, weights)[0]
                     given = self._answers(rng, chosen_force, quality[chosen_force], force)
                     reported = given.get("reported") != NOT_REPORTED
@@ -129,8 +172,10 @@ class Command(BaseCommand):
         if fixed_force:
             reported = rng.choice([REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE])
         else:
+            share = self.not_reported
             reported = rng.choices(
-                [REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE, NOT_REPORTED], [70, 10, 20]
+                [REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE, NOT_REPORTED],
+                [0.875 * (1 - share), 0.125 * (1 - share), share],
             )[0]
         audience = Audience.NOT_REPORTED if reported == NOT_REPORTED else Audience.REPORTED
         experience = quality + rng.gauss(0, 1)
