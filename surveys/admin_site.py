@@ -37,6 +37,7 @@ from surveys.results import (
     Period,
     comment_groups,
     free_texts,
+    key_measures,
     periods,
     results,
     trends,
@@ -137,13 +138,17 @@ class SoteriaAdminSite(admin.AdminSite):
         if may_read and outcome and not outcome.suppressed and not filters.breakdown:
             comments, more_comments = free_texts(filters, threshold)
         action = "view results and free text" if comments else "view results"
+        shown = outcome and not outcome.suppressed and not outcome.breakdown_unavailable
         _audit(request, action, filters, outcome)
         context = {
             **self.each_context(request),
             "title": _("Results"),
             "filters": filters,
             "results": outcome,
-            "trends": trends(filters, threshold) if outcome and not outcome.suppressed else [],
+            "trends": trends(filters, threshold) if shown else [],
+            "measures": key_measures(filters, threshold)
+            if shown and not filters.breakdown
+            else [],
             "comment_groups": comments,
             "more_comments": more_comments,
             "may_read_free_text": may_read,

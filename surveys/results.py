@@ -7,6 +7,7 @@ months or quarters (docs/disclosure.md): arbitrary date ranges could be differen
 down to a handful of respondents.
 """
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -401,6 +402,94 @@ def in_comment_group(response, groups):
     (``groups``: from comment_groups)."""
     month = response.submitted_month
     return (response.force_id or "", months.quarter_start(month), response.reported) in groups
+
+
+# The key measures forces publish, each as the share giving its positive answers, in
+# the order the headline view shows them; a question the questionnaire does not ask
+# (yet) is left out until it does.
+KEY_MEASURES = [
+    ("dignity_respect", ("always", "often"), _("Treated with dignity and respect")),
+    ("believed", ("always", "often"), _("Believed")),
+    ("taken_seriously", ("always", "often"), _("Taken seriously")),
+    ("kept_informed", ("always", "often"), _("Kept informed")),
+    ("good_job", ("strongly_agree", "agree"), _("Agree the police did a good job")),
+    ("report_again", ("definitely", "probably"), _("Would report again")),
+    ("encourage_friend", ("definitely", "probably"), _("Would encourage a friend to report")),
+]
+# A 95% interval.
+Z = 1.96
+
+
+@dataclass(frozen=True)
+class Share:
+    """A published share with a 95% interval (Wilson's), from published figures only."""
+
+    percent: int
+    low: int
+    high: int
+    base: int  # the published number who answered
+
+    @classmethod
+    def of(cls, part, whole):
+        p, n = min(part / whole, 1), whole
+        middle = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+        half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
+        low, high = max(middle - half, 0), min(middle + half, 1)
+        return cls(disclosure.percent(part, whole), round(100 * low), round(100 * high), n)
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    share: Share | None  # under the filters; None when it cannot be shown
+    national: Share | None  # England and Wales, for one force's view
+
+    @property
+    def difference(self):
+        """ "higher" or "lower" when England and Wales lies outside this share's interval,
+        "similar" when inside, "" when there is nothing to compare."""
+        if self.share is None or self.national is None:
+            return ""
+        if self.national.percent < self.share.low:
+            return "higher"
+        if self.national.percent > self.share.high:
+            return "lower"
+        return "similar"
+
+
+def _share(counts, key, positive, threshold):
+    """A measure's share from its protected table, or None when the table is withheld
+    or a positive cell hidden: what the page's table for the question shows."""
+    question = QUESTIONNAIRE.questions[key]
+    distribution = {c.key: counts.get((key, c.key), NONE) for c in question.choices}
+    table = disclosure.protect(distribution, counts.get((key, ""), NONE), threshold)
+    cells = {cell.key: cell for cell in table.cells}
+    if table.suppressed or any(cells[k].hidden for k in positive):
+        return None
+    return Share.of(sum(cells[k].count for k in positive), table.base)
+
+
+def key_measures(filters, threshold):
+    """The headline view: each key measure under the filters, beside England and Wales
+    for one force's view (a force analyst may see the national figure, never another
+    force's). Both come from the tables the results pages publish."""
+    measures = [m for m in KEY_MEASURES if m[0] in QUESTIONNAIRE.questions]
+    keys = [key for key, _positive, _label in measures]
+    counts = _counted(filters.tallies().filter(question__in=keys), "question", "choice")
+    national = None
+    if filters.force:
+        everyone = Filters(None, filters.period, filters.reported)
+        national = _counted(everyone.tallies().filter(question__in=keys), "question", "choice")
+    return [
+        Measure(
+            key,
+            str(label),
+            _share(counts, key, positive, threshold),
+            _share(national, key, positive, threshold) if national is not None else None,
+        )
+        for key, positive, label in measures
+    ]
 
 
 # Headline measures: the share giving the positive answers, month by month.

@@ -14,7 +14,7 @@ from surveys.disclosure import protect, publish
 from surveys.export import spreadsheet_safe
 from surveys.models import RECORD_KEYS, AuditEntry, Count, PublishedMonth, Response
 from surveys.questionnaire import QUESTIONNAIRE
-from surveys.results import QuestionResult
+from surveys.results import QuestionResult, Share
 from tests.publishing import publish_everything, store
 from tests.staff import sign_in
 from tests.survey_data import submission
@@ -205,16 +205,16 @@ def test_query_count_does_not_grow_with_responses(client, analysts, django_asser
     _seed(count=50, seed=1)
     client.get(RESULTS)  # warm the session and user caches
     # Session, user, authenticator device, permission look-ups, the periods on offer
-    # (published months and their bases), forces, the one results query, trends, free
-    # text groups, the audit entry, the session save and their transaction: none per
-    # question or response.
-    with django_assert_num_queries(17) as small:
+    # (published months and their bases), forces, the one results query, the key
+    # measures, trends, free text groups, the audit entry, the session save and their
+    # transaction: none per question or response.
+    with django_assert_num_queries(18) as small:
         client.get(RESULTS)
     sql = "\n".join(query["sql"] for query in small.captured_queries)
     assert "surveys_untalliedresponse" not in sql  # nothing live is ever counted
     _seed(count=1000, seed=2)
     _submit(client, 3)  # queued, not yet in the tally
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         client.get(RESULTS)
 
 
@@ -447,3 +447,42 @@ def test_a_diverging_bar_leaves_out_a_hidden_answer_outside_its_scale():
     assert [cell.key for cell in table.cells if cell.hidden] == ["not_applicable"]
     row = QuestionResult(question, table, {c.key: c.label for c in question.choices})
     assert len(row.diverging) == 5
+
+
+def test_a_95_percent_interval_comes_from_the_published_figures():
+    assert Share.of(50, 100) == Share(50, 40, 60, 100)
+    assert Share.of(0, 100) == Share(0, 0, 4, 100)
+    wide, narrow = Share.of(10, 20), Share.of(1000, 2000)
+    assert wide.high - wide.low > 35 > 5 > narrow.high - narrow.low
+
+
+def test_a_forces_key_measures_sit_beside_england_and_wales(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    start = months.shift(this_quarter, -3)
+    def answers(**counts):
+        return [{"believed": [choice]} for choice, n in counts.items() for _ in range(n)]
+
+    good = answers(always=30, often=15, sometimes=10, never=5)
+    poor = answers(always=30, often=30, sometimes=40, never=100)
+    store(start, good, "kent")
+    store(start, poor, "essex")
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page = client.get(RESULTS, {"period": f"{start.year}-Q{start.month // 3 + 1}"})
+    measures = {m.key: m for m in page.context["measures"]}
+    believed = measures["believed"]
+    # Each share is the table's own published figures, as the page shows them below.
+    cells = {c.key: c for c in _table(page.context["results"], "believed").table.cells}
+    assert believed.share.percent == round(
+        100
+        * (cells["always"].count + cells["often"].count)
+        / _table(page.context["results"], "believed").table.base
+    )
+    assert believed.share.low < believed.share.percent < believed.share.high
+    # 75% in Kent against about 40% in England and Wales, well outside the interval.
+    assert 30 < believed.national.percent < 50
+    assert believed.difference == "higher"
+    assert "Higher than England and Wales" in page.content.decode()
+    assert "Essex" not in page.content.decode()  # the national figure, never a force's
+    assert measures["dignity_respect"].share is None  # nobody answered it
+    assert "encourage_friend" not in measures  # not asked yet
