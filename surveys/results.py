@@ -31,7 +31,15 @@ from surveys.models import (
     with_answered,
 )
 from surveys.publication import published_months
-from surveys.questionnaire import AGE_GATE, ELIGIBILITY, FREE_TEXT_QUESTION, QUESTIONNAIRE, Kind
+from surveys.questionnaire import (
+    AGE_GATE,
+    ELIGIBILITY,
+    FREE_TEXT_QUESTION,
+    NOT_REPORTED,
+    QUESTIONNAIRE,
+    Audience,
+    Kind,
+)
 from surveys.redaction import redact
 
 # Ordinal scales shown as diverging bars: (negative answers from the middle outwards,
@@ -225,9 +233,31 @@ class Results:
         return self.shown_base is None
 
 
-def _closed_questions():
-    for section in [ELIGIBILITY, *QUESTIONNAIRE.sections]:
-        questions = [q for q in section.questions if q.kind is not Kind.TEXT and q.key != AGE_GATE]
+def _closed_questions(filters):
+    """(section, [(question, choices)]) of the closed questions that apply under the
+    filters, leaving out only what cannot happen under them: for reporters alone (one
+    force's respondents are all reporters) the non-reporters' questions, the answer "not
+    reported" and, for one force, the force question; for non-reporters alone the
+    reporters' questions and the two questions that sorted them."""
+    reporters = filters.force is not None or filters.reported is True
+    audience = Audience.REPORTED if reporters else Audience.NOT_REPORTED
+    if filters.reported is None and filters.force is None:
+        sections = QUESTIONNAIRE.sections
+    else:
+        sections = QUESTIONNAIRE.sections_for(audience)
+    for section in [ELIGIBILITY, *sections]:
+        questions = []
+        for question in section.questions:
+            if question.kind is Kind.TEXT or question.key == AGE_GATE:
+                continue
+            choices = question.choices
+            if question.key == "force" and (filters.force or filters.reported is False):
+                continue
+            if question.key == "reported" and filters.reported is False:
+                continue
+            if question.key == "reported" and reporters:
+                choices = [c for c in choices if c.key != NOT_REPORTED]
+            questions.append((question, choices))
         if questions:
             yield section, questions
 
@@ -246,21 +276,19 @@ def results(filters, threshold):
             return Results(shown_base, [], breakdowns=offered, breakdown_unavailable=True)
         return _breakdown(filters, threshold, shown_base, offered)
     sections = []
-    for section, questions in _closed_questions():
+    for section, questions in _closed_questions(filters):
         rows = []
-        for question in questions:
-            distribution = {
-                c.key: counts.get((question.key, c.key), NONE) for c in question.choices
-            }
+        for question, choices in questions:
+            distribution = {c.key: counts.get((question.key, c.key), NONE) for c in choices}
             answered = counts.get((question.key, ""), NONE)
             table = disclosure.protect(distribution, answered, threshold)
-            rows.append(QuestionResult(question, table, _labels(question)))
+            rows.append(QuestionResult(question, table, _labels(choices)))
         sections.append((section, rows))
     return Results(shown_base, sections, breakdowns=offered)
 
 
-def _labels(question):
-    return {c.key: c.label for c in question.choices}
+def _labels(choices):
+    return {c.key: c.label for c in choices}
 
 
 def _offered(table, groups):
@@ -294,27 +322,24 @@ def _breakdown(filters, threshold, shown_base, offered):
         groups = list(FORCES)
     else:
         by = QUESTIONNAIRE.questions[filters.breakdown]
-        counts, groups = counts_by_answer(filters, by.key), list(_labels(by).items())
+        counts, groups = counts_by_answer(filters, by.key), list(_labels(by.choices).items())
     sections = []
-    for section, questions in _closed_questions():
+    for section, questions in _closed_questions(filters):
         rows = []
-        for question in questions:
+        for question, choices in questions:
             by_group = tuple(
                 (
                     group,
                     label,
                     disclosure.protect(
-                        {
-                            c.key: counts.get((group, question.key, c.key), NONE)
-                            for c in question.choices
-                        },
+                        {c.key: counts.get((group, question.key, c.key), NONE) for c in choices},
                         counts.get((group, question.key, ""), NONE),
                         threshold,
                     ),
                 )
                 for group, label in groups
             )
-            rows.append(QuestionResult(question, None, _labels(question), by_group))
+            rows.append(QuestionResult(question, None, _labels(choices), by_group))
         sections.append((section, rows))
     return Results(shown_base, sections, tuple(groups), breakdowns=offered)
 
@@ -416,6 +441,7 @@ KEY_MEASURES = [
     ("report_again", ("definitely", "probably"), _("Would report again")),
     ("encourage_friend", ("definitely", "probably"), _("Would encourage a friend to report")),
 ]
+_MEASURE_LABELS = {key: label for key, _positive, label in KEY_MEASURES}
 # A 95% interval.
 Z = 1.96
 
@@ -509,6 +535,11 @@ class Trend:
     @property
     def shown(self):
         return [(period, percent) for period, percent in self.points if percent is not None]
+
+    @property
+    def label(self):
+        """The measure's name, as the key measures call it."""
+        return str(_MEASURE_LABELS.get(self.question.key, self.question.text))
 
     def _xy(self):
         """(x, y) on a 0-100 grid per point, oldest on the left; None for gaps."""

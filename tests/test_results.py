@@ -486,3 +486,22 @@ def test_a_forces_key_measures_sit_beside_england_and_wales(client, analysts):
     assert "Essex" not in page.content.decode()  # the national figure, never a force's
     assert measures["dignity_respect"].share is None  # nobody answered it
     assert "encourage_friend" not in measures  # not asked yet
+
+
+def test_a_view_leaves_out_only_what_cannot_happen_under_its_filters(client, analysts):
+    _seed(count=3000, seed=6)
+    sign_in(client, analysts["kent"])
+    kent = client.get(RESULTS).context["results"]
+    asked = {row.question.key: row for _s, rows in kent.sections for row in rows}
+    assert "force" not in asked  # one force: every respondent chose it
+    assert "reasons_not_reported" not in asked  # they all reported
+    assert "not_reported" not in str(list(asked["reported"].labels))
+    assert list(asked["reported"].labels) == ["yes_myself", "yes_someone_else"]
+    sign_in(client, analysts["national"])
+    everyone = client.get(RESULTS).context["results"]
+    every = {row.question.key for _s, rows in everyone.sections for row in rows}
+    assert {"force", "reasons_not_reported", "believed"} <= every
+    others = client.get(RESULTS, {"reported": "no"}).context["results"]
+    theirs = {row.question.key for _s, rows in others.sections for row in rows}
+    assert "reasons_not_reported" in theirs
+    assert not {"force", "reported", "believed"} & theirs
