@@ -73,7 +73,7 @@ class Period:
     label: str
     start: date | None  # first month, inclusive
     end: date | None  # first month after the period
-    short: str = ""  # for a column heading: "Nov 2026", "2026 Q4"
+    short: str = ""  # a column heading, on two lines: "Nov\n2026", "Q4\n2026"
 
     @classmethod
     def parse(cls, key):
@@ -84,10 +84,10 @@ class Period:
             year, quarter = int(found[1]), int(found[2])
             start = date(year, 3 * quarter - 2, 1)
             label = f"{year} Q{quarter}"
-            return cls(key, label, start, months.shift(start, 3), label)
+            return cls(key, label, start, months.shift(start, 3), f"Q{quarter}\n{year}")
         if (found := _MONTH.fullmatch(key)) and int(found[1]) in YEARS:
             start = date(int(found[1]), int(found[2]), 1)
-            label, short = date_format(start, "F Y"), date_format(start, "M Y")
+            label, short = date_format(start, "F Y"), date_format(start, "M\nY")
             return cls(key, label, start, months.shift(start, 1), short)
         return None
 
@@ -542,10 +542,11 @@ class Trend:
         return str(_MEASURE_LABELS.get(self.question.key, self.question.text))
 
     def _xy(self):
-        """(x, y) on a 0-100 grid per point, oldest on the left; None for gaps."""
-        step = 100 / max(len(self.points) - 1, 1)
+        """(x, y) on a 0-100 grid per point, oldest on the left, each in the middle of
+        its column of the table under the chart; None for gaps."""
+        width = 100 / len(self.points)
         return [
-            None if percent is None else (f"{i * step:.1f}", f"{100 - percent:.1f}")
+            None if percent is None else (f"{(i + 0.5) * width:.2f}", f"{100 - percent:.1f}")
             for i, (_period, percent) in enumerate(self.points)
         ]
 
