@@ -61,3 +61,19 @@ def test_the_results_page_fits_the_window_and_passes_axe(
     else:
         assert page.get_by_text("Key measures").first.is_visible()
     axe(page)
+
+
+def test_the_report_prints_on_a_few_a4_pages_without_the_admin(page, live_server, analysts):
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": analysts["kent"]}
+    page.context.add_cookies([{**cookie, "url": live_server.url}])
+    page.goto(live_server.url + "/admin/results/")
+    assert page.get_by_role("button", name="Print or save as PDF").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("#nav-sidebar").is_visible()
+    assert not page.locator(".results-filters").is_visible()
+    assert not page.locator(".results-detail").is_visible()  # every question: on screen
+    assert page.get_by_text("Key measures").first.is_visible()
+    assert page.get_by_text("Printed on").is_visible()
+    assert "Kent Police" in page.locator("h2").first.inner_text()
+    pdf = page.pdf(format="A4")
+    assert 1 <= pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") <= 4
