@@ -394,6 +394,9 @@ class AnswerTally(models.Model):
 
     class Meta:
         indexes = [
+            # One force's views (surveys.results.Filters.tallies): its periods, counts,
+            # trends and key measures read its rows alone, not every force's.
+            models.Index(fields=["force", "month"], name="tally_force_month"),
             # The comment groups that may be published (surveys.results.comment_groups).
             models.Index(
                 fields=["month", "force", "reported"],
