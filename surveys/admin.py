@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from surveys import second_factor
+from surveys import months, second_factor
 from surveys.export import (
     RESEARCH_MINIMUM_ROWS,
     covers_whole_quarters,
-    quarter_key,
     research_months,
 )
 from surveys.forces import FORCE_SLUGS
@@ -52,7 +51,7 @@ class QuarterFilter(admin.SimpleListFilter):
     parameter_name = "quarter"
 
     def lookups(self, request, model_admin):
-        keys = sorted({quarter_key(month) for month in research_months()}, reverse=True)
+        keys = sorted({months.quarter_key(month) for month in research_months()}, reverse=True)
         return [(key, Period.parse(key).label) for key in keys]
 
     def queryset(self, request, queryset):
@@ -204,7 +203,7 @@ class ResponseAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("quarter submitted"))
     def quarter(self, obj):
-        return Period.parse(quarter_key(obj.submitted_month)).label
+        return Period.parse(months.quarter_key(obj.submitted_month)).label
 
     # Short headings for the list: with the filters beside it, the fields' own names
     # pushed the last column out of sight at 1280 pixels.

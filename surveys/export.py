@@ -8,10 +8,10 @@ quarters only, never a small selection, and never the stored id of a response.
 """
 
 from surveys import months
-from surveys.models import PublishedMonth
+from surveys.publication import published_months, whole_quarters
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 from surveys.redaction import redact
-from surveys.results import _quarter_key, in_comment_group
+from surveys.results import in_comment_group
 
 # Rows are read from the database this many responses at a time.
 CHUNK = 2000
@@ -29,24 +29,14 @@ def research_months():
     Rows carry their quarter, never their month; but a quarter with only its first
     month published would name that month, and exporting it again once the rest is
     published would tell which rows came later."""
-    published = PublishedMonth.objects.values_list("month", flat=True)
-    quarters = {}
-    for month in published:
-        quarters.setdefault(_quarter_key(month), []).append(month)
-    return sorted(
-        m for in_quarter in quarters.values() if len(in_quarter) == 3 for m in in_quarter
-    )
+    quarters = whole_quarters(published_months())
+    return [months.shift(start, i) for start in quarters for i in range(3)]
 
 
 def covers_whole_quarters(period):
     """Whether a period (surveys.results.Period) is all time or a quarter: asking for
     one month would undo the coarsening of every row's month to its quarter."""
     return period.start is None or months.shift(period.start, 3) == period.end
-
-
-def quarter_key(month):
-    """The quarter a response is shown in, as the results pages name it: "2026-Q3"."""
-    return _quarter_key(month)
 
 
 def spreadsheet_safe(cells):
@@ -72,7 +62,7 @@ def response_rows(responses, comments=None):
         yield spreadsheet_safe(
             [
                 number,
-                quarter_key(response.submitted_month),
+                months.quarter_key(response.submitted_month),
                 response.force_id or "",
                 {True: "yes", False: "no"}.get(response.reported, ""),
                 response.questionnaire_version,

@@ -10,6 +10,11 @@ def shift(month, count):
     return date(index // 12, index % 12 + 1, 1)
 
 
+def quarter_key(month):
+    """The quarter a month falls in, as periods name it: "2026-Q3"."""
+    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+
+
 def quarter_start(month):
     """The first day of the quarter a month (its first day) falls in."""
     return shift(month, -((month.month - 1) % 3))

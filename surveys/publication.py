@@ -13,6 +13,7 @@ until its month is published, and a published month's figures never change
 afterwards: no response can join a month after it has ended.
 """
 
+from collections import Counter
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -81,3 +82,10 @@ def publish_due(today=None):
 def published_months():
     """Every published month (first days), oldest first."""
     return list(PublishedMonth.objects.values_list("month", flat=True))
+
+
+def whole_quarters(published):
+    """The first months of the quarters all three of whose months are among
+    ``published`` (published months, or some of them), oldest first."""
+    counted = Counter(months.quarter_start(month) for month in published)
+    return sorted(start for start, in_quarter in counted.items() if in_quarter == 3)

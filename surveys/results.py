@@ -30,7 +30,7 @@ from surveys.models import (
     Response,
     with_answered,
 )
-from surveys.publication import published_months
+from surveys.publication import published_months, whole_quarters
 from surveys.questionnaire import (
     AGE_GATE,
     ELIGIBILITY,
@@ -95,10 +95,6 @@ class Period:
         return self.start is None or self.start <= month < self.end
 
 
-def _quarter_key(month):
-    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
-
-
 def periods(force, threshold):
     """The periods offered for a force (None: every force), newest first: every month
     and whole quarter published and holding at least the threshold of its responses,
@@ -108,14 +104,11 @@ def periods(force, threshold):
     bases = dict(
         tallies.filter(question="", choice="").values_list("month").annotate(Sum("responses"))
     )
-    quarters = {}
-    for month in published:
-        quarters.setdefault(_quarter_key(month), []).append(month)
     choices = [Period.parse(ALL_TIME)] if sum(bases.values()) >= threshold else []
     choices += [
-        Period.parse(key)
-        for key, in_quarter in sorted(quarters.items(), reverse=True)
-        if len(in_quarter) == 3 and sum(bases.get(m, 0) for m in in_quarter) >= threshold
+        Period.parse(months.quarter_key(start))
+        for start in reversed(whole_quarters(published))
+        if sum(bases.get(months.shift(start, i), 0) for i in range(3)) >= threshold
     ]
     choices += [
         Period.parse(f"{m.year}-{m.month:02d}")
@@ -361,10 +354,7 @@ def comment_groups(threshold):
     quarter's and both reporter statuses' comments that number at least the threshold
     (docs/disclosure.md, "Free text"). Wherever comments reach staff, they come from
     these groups only."""
-    quarters = {}
-    for month in published_months():
-        quarters.setdefault(months.quarter_start(month), []).append(month)
-    whole = [start for start, in_quarter in quarters.items() if len(in_quarter) == 3]
+    whole = whole_quarters(published_months())
     sizes = (
         AnswerTally.objects.published()
         .filter(question=FREE_TEXT_QUESTION, choice="")
@@ -415,7 +405,7 @@ def free_texts(filters, threshold):
         texts = written.order_by("id").values_list("free_text", flat=True)
         label = _("%(who)s, %(quarter)s, %(reported)s") % {
             "who": names.get(force, _("No force given")),
-            "quarter": Period.parse(_quarter_key(quarter)).label,
+            "quarter": Period.parse(months.quarter_key(quarter)).label,
             "reported": _("reported") if reported else _("did not report"),
         }
         result.append(CommentGroup(label, [redact(text) for text in texts]))
@@ -484,16 +474,24 @@ class Measure:
         return "similar"
 
 
-def _share(counts, key, positive, threshold):
-    """A measure's share from its protected table, or None when the table is withheld
-    or a positive cell hidden: what the page's table for the question shows."""
+def _positive(counts, group, key, positive, threshold):
+    """(shown positive answers, shown number who answered) of question ``key``'s
+    protected table, from ``counts`` keyed (*group, question, choice); None when the
+    table is withheld or a positive cell hidden. Key measures and trend points read
+    the table the page shows, never a table of their own."""
     question = QUESTIONNAIRE.questions[key]
-    distribution = {c.key: counts.get((key, c.key), NONE) for c in question.choices}
-    table = disclosure.protect(distribution, counts.get((key, ""), NONE), threshold)
+    distribution = {c.key: counts.get((*group, key, c.key), NONE) for c in question.choices}
+    table = disclosure.protect(distribution, counts.get((*group, key, ""), NONE), threshold)
     cells = {cell.key: cell for cell in table.cells}
     if table.suppressed or any(cells[k].hidden for k in positive):
         return None
-    return Share.of(sum(cells[k].count for k in positive), table.base)
+    return sum(cells[k].count for k in positive), table.base
+
+
+def _share(counts, key, positive, threshold):
+    """A key measure's Share, or None when its table cannot show it."""
+    shown = _positive(counts, (), key, positive, threshold)
+    return Share.of(*shown) if shown else None
 
 
 def key_measures(filters, threshold):
@@ -576,14 +574,7 @@ def _trend_periods(filters):
     published = [month for month in published_months() if month in filters.period]
     if not filters.force:
         return [Period.parse(f"{month:%Y-%m}") for month in published]
-    quarters = {}
-    for month in published:
-        quarters.setdefault(months.quarter_start(month), []).append(month)
-    return [
-        Period.parse(_quarter_key(start))
-        for start, in_quarter in sorted(quarters.items())
-        if len(in_quarter) == 3
-    ]
+    return [Period.parse(months.quarter_key(start)) for start in whole_quarters(published)]
 
 
 def trends(filters, threshold):
@@ -605,19 +596,9 @@ def trends(filters, threshold):
                 counts[key] = counts.get(key, NONE) + count
     result = []
     for key, positive in HEADLINES.items():
-        question = QUESTIONNAIRE.questions[key]
         points = []
         for period in periods:
-            distribution = {
-                c.key: counts.get((period.key, key, c.key), NONE) for c in question.choices
-            }
-            answered = counts.get((period.key, key, ""), NONE)
-            table = disclosure.protect(distribution, answered, threshold)
-            cells = {cell.key: cell for cell in table.cells}
-            if table.suppressed or any(cells[k].hidden for k in positive):
-                points.append((period, None))
-            else:
-                shown = sum(cells[k].count for k in positive)
-                points.append((period, disclosure.percent(shown, table.base)))
-        result.append(Trend(question, tuple(points)))
+            shown = _positive(counts, (period.key,), key, positive, threshold)
+            points.append((period, disclosure.percent(*shown) if shown else None))
+        result.append(Trend(QUESTIONNAIRE.questions[key], tuple(points)))
     return result
