@@ -363,7 +363,7 @@ def test_national_trends_come_from_protected_monthly_figures(client, analysts):
     _seed(count=4800, seed=9)
     sign_in(client, analysts["national"])
     page = client.get(RESULTS)
-    trends = page.context["trends"]
+    trends = page.context["trends"].series
     assert [t.question.key for t in trends] == [
         "dignity_respect", "believed", "kept_informed", "good_job",
     ]  # fmt: skip
@@ -382,7 +382,7 @@ def test_a_forces_trends_run_quarter_by_quarter(client, analysts):
     _seed(count=2400, force="kent", seed=9)  # about 100 a month
     sign_in(client, analysts["kent"])
     page = client.get(RESULTS)
-    believed = page.context["trends"][1]
+    believed = page.context["trends"].series[1]
     assert "Quarter by quarter" in page.content.decode()
     keys = [period.key for period, _percent in believed.points]
     assert keys
@@ -400,23 +400,41 @@ def test_a_forces_trends_run_quarter_by_quarter(client, analysts):
 
 def test_a_measure_with_no_period_to_show_is_not_drawn_and_says_why(client, analysts):
     this_quarter = months.quarter_start(date.today().replace(day=1))
-    for back in (6, 3):  # two whole quarters, each answered too thinly to show
+    for back in (6, 3):  # two whole quarters, "believed" answered too thinly to show
         start = months.shift(this_quarter, -back)
         answers = [{"believed": [choice]} for choice in ["always", "often", "never"] * 4]
-        store(start, answers)
+        store(start, [*answers, *[{"dignity_respect": [c]} for c in ["always", "often"] * 12]])
     publish_everything()
     sign_in(client, analysts["kent"])
     page = client.get(RESULTS)
-    believed = page.context["trends"][1]
+    dignity, believed = page.context["trends"].series[:2]
     assert len(believed.points) >= 2
+    assert dignity.shown
     assert not believed.shown
-    assert "No quarter has enough answers to show this measure" in page.content.decode()
+    text = page.content.decode()
+    assert "No quarter or year has enough answers to show this measure" in text
+    assert text.count("trend-chart") == 1  # dignity's chart alone
+
+
+def test_a_trend_with_nothing_to_show_says_so_once(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    for back in (6, 3):
+        answers = [{"believed": [choice]} for choice in ["always", "often", "never"] * 4]
+        store(months.shift(this_quarter, -back), answers)
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page = client.get(RESULTS)
+    assert not page.context["trends"].shown
+    text = page.content.decode()
+    assert "Too few people have answered yet to show these measures" in text
+    assert "No quarter or year has enough answers" not in text
+    assert "trend-chart" not in text
 
 
 def test_periods_with_too_few_answers_are_gaps(client, analysts):
     _seed(count=300, seed=9)  # about 12 a month nationally
     sign_in(client, analysts["national"])
-    trends = client.get(RESULTS).context["trends"]
+    trends = client.get(RESULTS).context["trends"].series
     assert any(percent is None for t in trends for _period, percent in t.points)
     for trend in trends:
         # Each gap breaks the line: no line bridges a hidden period.
@@ -505,3 +523,114 @@ def test_a_view_leaves_out_only_what_cannot_happen_under_its_filters(client, ana
     theirs = {row.question.key for _s, rows in others.sections for row in rows}
     assert "reasons_not_reported" in theirs
     assert not {"force", "reported", "believed"} & theirs
+
+
+def _believed(**counts):
+    return [{"believed": [choice]} for choice, n in counts.items() for _ in range(n)]
+
+
+def test_a_forces_trends_run_year_by_year_when_its_quarters_are_too_small(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    starts = [months.shift(this_quarter, -back) for back in (15, 12, 9, 6, 3)]
+    for start in starts:  # each quarter's "always" and "often" too few to show
+        store(start, _believed(always=6, often=6, never=6))
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page = client.get(RESULTS)
+    trends = page.context["trends"]
+    assert trends.every == "year"
+    assert "Year by year" in page.content.decode()
+    believed = trends.series[1]
+    keys = [period.key for period, _percent in believed.points]
+    assert keys == [
+        f"year-{months.quarter_key(months.shift(this_quarter, -b))}" for b in (6, 3, 0)
+    ]
+    assert len(believed.shown) == 3
+    period, percent = believed.shown[0]
+    assert (period.start, period.end) == (starts[0], months.shift(starts[3], 3))
+    answered = Response.objects.filter(
+        submitted_month__gte=period.start, submitted_month__lt=period.end
+    )
+    assert percent == _positive_share(list(answered))
+    # The same year is a period of its own, as the filters offer it.
+    offered = [p.key for p in page.context["periods"]]
+    assert keys[-1] in offered
+    assert keys[0] in offered
+    year = client.get(RESULTS, {"period": keys[0]})
+    assert year.context["filters"].period.label.startswith("Year ending")
+    assert year.context["results"].shown_base
+
+
+def test_a_year_needs_four_whole_quarters_and_a_year_key_is_checked(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    store(months.shift(this_quarter, -6), _believed(always=20, never=20))
+    publish_everything()  # three whole quarters, the current one included
+    sign_in(client, analysts["kent"])
+    offered = [p.key for p in client.get(RESULTS).context["periods"]]
+    assert not any(key.startswith("year-") for key in offered)
+    assert client.get(RESULTS, {"period": "year-2026-Q5"}).status_code == 400
+    unpublished = client.get(RESULTS, {"period": "year-2099-Q4"})
+    assert unpublished.context["results"] is None
+
+
+def _by_quarter(client, quarter):
+    page = client.get(RESULTS, {"period": months.quarter_key(quarter)})
+    return page, {m.key: m for m in page.context["measures"]}["believed"]
+
+
+def test_key_measures_show_the_change_since_the_previous_period_when_both_show(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    earlier, later = months.shift(this_quarter, -6), months.shift(this_quarter, -3)
+    store(earlier, _believed(always=20, often=10, sometimes=10, never=40))
+    store(later, _believed(always=40, often=30, sometimes=10, never=10))
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page, believed = _by_quarter(client, later)
+    assert page.context["previous"].key == months.quarter_key(earlier)
+    _before, previous = _by_quarter(client, earlier)
+    assert believed.previous == previous.share  # the earlier page's own figure
+    assert believed.change == believed.share.percent - previous.share.percent > 20
+    assert believed.clear_change
+    text = page.content.decode()
+    assert f"Change since {months.quarter_key(earlier).replace('-', ' ')}" in text
+    assert f"Up {believed.change} points" in text
+    # All time has nothing before it; nor has the first quarter.
+    assert client.get(RESULTS).context["previous"] is None
+    assert _by_quarter(client, earlier)[0].context["previous"] is None
+
+
+def test_a_small_change_is_not_called_clear(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    earlier, later = months.shift(this_quarter, -6), months.shift(this_quarter, -3)
+    store(earlier, _believed(always=15, often=15, sometimes=15, never=15))
+    store(later, _believed(always=15, often=20, sometimes=15, never=15))
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page, believed = _by_quarter(client, later)
+    assert believed.change is not None
+    assert not believed.clear_change
+    assert "No clear change" in page.content.decode()
+
+
+def test_no_change_is_shown_against_a_period_that_is_not_offered(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    earlier, later = months.shift(this_quarter, -6), months.shift(this_quarter, -3)
+    store(earlier, _believed(always=4, never=4))  # too few: the quarter is not offered
+    store(later, _believed(always=40, often=30, sometimes=10, never=10))
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page, believed = _by_quarter(client, later)
+    assert page.context["previous"] is None
+    assert believed.previous is None
+    assert "Change since" not in page.content.decode()
+
+
+def test_a_bookmarked_breakdown_that_is_not_available_stays_chosen(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    store(months.shift(this_quarter, -3), _believed(always=20, never=20))
+    publish_everything()
+    sign_in(client, analysts["national"])
+    page = client.get(RESULTS, {"breakdown": "ethnicity"})
+    assert page.context["results"].breakdown_unavailable
+    assert '<option value="ethnicity" selected>' in page.content.decode()
+    assert "(not available here)" in page.content.decode()
