@@ -594,6 +594,9 @@ def test_key_measures_show_the_change_since_the_previous_period_when_both_show(c
     text = page.content.decode()
     assert f"Change since {months.quarter_key(earlier).replace('-', ' ')}" in text
     assert f"Up {believed.change} points" in text
+    # The page says when periods appear and why a bookmark may stop working.
+    assert "A month appears a week after it ends" in text
+    assert "A bookmarked period may then no longer be offered" in text
     # All time has nothing before it; nor has the first quarter.
     assert client.get(RESULTS).context["previous"] is None
     assert _by_quarter(client, earlier)[0].context["previous"] is None
