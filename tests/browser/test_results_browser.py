@@ -13,7 +13,7 @@ from tests.publishing import publish_everything
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = [1280, 1024, 768]
+WIDTHS = [1280, 1024, 768, 320]
 
 
 def _session(user):
