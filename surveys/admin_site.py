@@ -141,7 +141,7 @@ class SoteriaAdminSite(admin.AdminSite):
         action = "view results and free text" if comments else "view results"
         shown = outcome and not outcome.suppressed and not outcome.breakdown_unavailable
         previous = filters.period.previous()
-        if previous is not None and previous not in offered:
+        if previous is not None and previous.key not in {period.key for period in offered}:
             previous = None
         _audit(request, action, filters, outcome)
         context = {
@@ -234,7 +234,7 @@ class SoteriaAdminSite(admin.AdminSite):
         if not covers_whole_quarters(filters.period):
             refusal = _(
                 "The research export covers whole quarters, never a single month: "
-                "choose a quarter or all time."
+                "choose a quarter, a year or all time."
             )
         elif (count := responses.count()) < RESEARCH_MINIMUM_ROWS:
             refusal = _(

@@ -3,7 +3,7 @@
 Analysts see published months only (surveys.publication), never live counts. Counts
 come from AnswerTally in one query whatever the number of questions or responses;
 breakdowns by an "about you" answer come from surveys.breakdowns. Periods are whole
-months, quarters or years of four quarters (docs/disclosure.md): arbitrary date
+months, quarters or years, April to March (docs/disclosure.md): arbitrary date
 ranges could be differenced down to a handful of respondents.
 """
 
@@ -65,13 +65,17 @@ ALL_TIME = "all"
 YEARS = range(2000, 2100)
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 _QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
-# A year of four whole quarters, named by its last: "year-2026-Q3" ends in September 2026.
-_YEAR = re.compile(r"year-([0-9]{4})-Q([1-4])")
+# A year of four whole quarters, April to March as police statistics in England and
+# Wales count them, named by its last month: "year-to-2026-03". Years are fixed, never
+# rolling: overlapping years would differ by a quarter in and a quarter out, and what
+# each hides would say what those quarters held (docs/disclosure.md, "Years").
+_YEAR = re.compile(r"year-to-([0-9]{4})-03")
+YEAR_STARTS = 4  # April
 
 
 @dataclass(frozen=True)
 class Period:
-    key: str  # "all", "2026-11", "2026-Q4" or "year-2026-Q4"
+    key: str  # "all", "2026-11", "2026-Q4" or "year-to-2027-03"
     label: str
     start: date | None  # first month, inclusive
     end: date | None  # first month after the period
@@ -82,13 +86,12 @@ class Period:
         """The period a key names, or None if it names none."""
         if key == ALL_TIME:
             return cls(ALL_TIME, str(_("All time")), None, None)
-        if (found := _YEAR.fullmatch(key)) and int(found[1]) in YEARS:
-            last = date(int(found[1]), 3 * int(found[2]) - 2, 1)
-            end = months.shift(last, 3)
+        if (found := _YEAR.fullmatch(key)) and int(found[1]) - 1 in YEARS:
+            end = date(int(found[1]), YEAR_STARTS, 1)
             closing = months.shift(end, -1)
             label = _("Year ending %(month)s") % {"month": date_format(closing, "F Y")}
             short = _("Year to\n%(month)s") % {"month": date_format(closing, "M Y")}
-            return cls(key, str(label), months.shift(last, -9), end, str(short))
+            return cls(key, str(label), months.shift(end, -12), end, str(short))
         if (found := _QUARTER.fullmatch(key)) and int(found[1]) in YEARS:
             year, quarter = int(found[1]), int(found[2])
             start = date(year, 3 * quarter - 2, 1)
@@ -109,35 +112,35 @@ class Period:
         if self.start is None:
             return None
         if _YEAR.fullmatch(self.key):
-            return Period.parse(_year_key(months.shift(self.end, -15)))
+            return Period.parse(_year_key(self.start))
         if _QUARTER.fullmatch(self.key):
             return Period.parse(months.quarter_key(months.shift(self.start, -3)))
         return Period.parse(f"{months.shift(self.start, -1):%Y-%m}")
 
 
-def _year_key(last_quarter):
-    """The key of the year of four quarters ending with the quarter that starts on
-    ``last_quarter``."""
-    return f"year-{months.quarter_key(last_quarter)}"
+def _year_key(end):
+    """The key of the year (April to March) that ends just before ``end``, the first
+    day of an April."""
+    return f"year-to-{end.year}-03"
 
 
 def _whole_years(quarters):
-    """The years of four whole quarters among ``quarters`` (first months, oldest first),
-    each named by its last quarter's first month, oldest first: one ending with each
-    quarter that has three whole quarters before it."""
+    """The years (April to March) all four of whose quarters are among ``quarters``
+    (first months), each as the first day of the April after it, oldest first."""
     whole = set(quarters)
     return [
-        last
-        for last in quarters
-        if all(months.shift(last, -3 * back) in whole for back in (1, 2, 3))
+        months.shift(start, 12)
+        for start in sorted(whole)
+        if start.month == YEAR_STARTS
+        and all(months.shift(start, 3 * later) in whole for later in (1, 2, 3))
     ]
 
 
 def periods(force, threshold):
     """The periods offered for a force (None: every force), newest first: all time
-    (every published month), then each year of four whole quarters, each whole
-    quarter and each month published, each only if it holds at least the threshold of
-    its responses."""
+    (every published month), then each year (April to March) of four whole quarters,
+    each whole quarter and each month published, each only if it holds at least the
+    threshold of its responses."""
     published = published_months()
     tallies = Filters(force, Period.parse(ALL_TIME), None).tallies()
     bases = dict(
@@ -150,9 +153,9 @@ def periods(force, threshold):
     quarters = whole_quarters(published)
     choices = [Period.parse(ALL_TIME)] if sum(bases.values()) >= threshold else []
     choices += [
-        Period.parse(_year_key(last))
-        for last in reversed(_whole_years(quarters))
-        if enough(months.shift(last, -9), 12)
+        Period.parse(_year_key(end))
+        for end in reversed(_whole_years(quarters))
+        if enough(months.shift(end, -12), 12)
     ]
     choices += [
         Period.parse(months.quarter_key(start)) for start in reversed(quarters) if enough(start, 3)
@@ -492,6 +495,7 @@ class Share:
     low: int
     high: int
     base: int  # the published number who answered
+    part: int  # the published number giving the positive answers
 
     @classmethod
     def of(cls, part, whole):
@@ -499,13 +503,7 @@ class Share:
         middle = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
         half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
         low, high = max(middle - half, 0), min(middle + half, 1)
-        return cls(disclosure.percent(part, whole), round(100 * low), round(100 * high), n)
-
-    @property
-    def error(self):
-        """The share's standard error, as a fraction."""
-        p = self.percent / 100
-        return math.sqrt(p * (1 - p) / self.base)
+        return cls(disclosure.percent(part, whole), round(100 * low), round(100 * high), n, part)
 
 
 @dataclass(frozen=True)
@@ -536,18 +534,25 @@ class Measure:
         return self.share.percent - self.previous.percent
 
     @property
-    def fall(self):
-        """How far the share fell, in points (for wording a negative change)."""
-        return -self.change
+    def size_of_change(self):
+        """How many points the share rose or fell (for wording the change)."""
+        return abs(self.change or 0)
 
     @property
     def clear_change(self):
-        """Whether the change is larger than chance would probably make it: outside
-        the 95% interval of the difference between two independent shares."""
+        """Whether the change is larger than chance would probably make it: outside the
+        95% interval of the difference between two independent samples of these sizes,
+        from their pooled share, widened by the noise and rounding each published count
+        carries (disclosure.PUBLISHED_VARIANCE, in both the part and the base)."""
         if self.change is None:
             return False
-        spread = math.hypot(self.share.error, self.previous.error)
-        return abs(self.change) > 100 * Z * spread
+        now, before = self.share, self.previous
+        p = (now.part + before.part) / (now.base + before.base)
+        sampling = p * (1 - p) * (1 / now.base + 1 / before.base)
+        published = (
+            disclosure.PUBLISHED_VARIANCE * (1 + p * p) * (1 / now.base**2 + 1 / before.base**2)
+        )
+        return abs(self.change) > 100 * Z * math.sqrt(sampling + published)
 
 
 def _positive(counts, group, key, positive, threshold):
@@ -662,14 +667,14 @@ def _trend_periods(filters):
     """(what a point covers, [Period] oldest first) for each way a trend may run, the
     finest first: for every force together, each published month; for one force (a
     force's month is seldom enough people), each whole published quarter, then each
-    year of four whole quarters, one ending with each quarter."""
+    whole published year (April to March)."""
     published = [month for month in published_months() if month in filters.period]
     if not filters.force:
         return [(MONTH, [Period.parse(f"{month:%Y-%m}") for month in published])]
     quarters = whole_quarters(published)
     return [
         (QUARTER, [Period.parse(months.quarter_key(start)) for start in quarters]),
-        (YEAR, [Period.parse(_year_key(last)) for last in _whole_years(quarters)]),
+        (YEAR, [Period.parse(_year_key(end)) for end in _whole_years(quarters)]),
     ]
 
 
@@ -680,12 +685,13 @@ def trends(filters, threshold):
     number who answered, as the table for that period shows them.
 
     The finest way of running (_trend_periods) at which at least half the points can
-    be shown is chosen; failing that, the one showing most points, so that a force
-    whose quarters are too small sees its years. A measure with no point at all comes
-    back with no points shown, and is not drawn."""
+    be shown is chosen; failing that, the one showing most points (the finer on a
+    tie), so that a force whose quarters are too small sees its years. None when no
+    way has two periods; a measure with no point at all comes back with no points
+    shown, and is not drawn."""
     ways = [(every, periods) for every, periods in _trend_periods(filters) if len(periods) > 1]
     if not ways:
-        return Trends(MONTH, [])
+        return None
     rows = filters.tallies().filter(question__in=HEADLINES)
     by_month = _counted(rows, "month", "question", "choice")
     best, most = None, -1

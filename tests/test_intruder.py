@@ -296,7 +296,12 @@ class Intruder:
 
 
 def _in(period):
-    return [months.shift(period.start, i) for i in range(3 if "Q" in period.key else 1)]
+    """The months of a period other than all time."""
+    month, inside = period.start, []
+    while month < period.end:
+        inside.append(month)
+        month = months.shift(month, 1)
+    return inside
 
 
 def _intruder(client, django_user_model, monkeypatch):

@@ -14,7 +14,7 @@ from surveys.disclosure import protect, publish
 from surveys.export import spreadsheet_safe
 from surveys.models import RECORD_KEYS, AuditEntry, Count, PublishedMonth, Response
 from surveys.questionnaire import QUESTIONNAIRE
-from surveys.results import QuestionResult, Share
+from surveys.results import Measure, QuestionResult, Share
 from tests.publishing import publish_everything, store
 from tests.staff import sign_in
 from tests.survey_data import submission
@@ -468,8 +468,8 @@ def test_a_diverging_bar_leaves_out_a_hidden_answer_outside_its_scale():
 
 
 def test_a_95_percent_interval_comes_from_the_published_figures():
-    assert Share.of(50, 100) == Share(50, 40, 60, 100)
-    assert Share.of(0, 100) == Share(0, 0, 4, 100)
+    assert Share.of(50, 100) == Share(50, 40, 60, 100, 50)
+    assert Share.of(0, 100) == Share(0, 0, 4, 100, 0)
     wide, narrow = Share.of(10, 20), Share.of(1000, 2000)
     assert wide.high - wide.low > 35 > 5 > narrow.high - narrow.low
 
@@ -529,9 +529,17 @@ def _believed(**counts):
     return [{"believed": [choice]} for choice, n in counts.items() for _ in range(n)]
 
 
+def _last_whole_year_end():
+    """The first day of the newest April whose year (April to March) before it has
+    ended: every month of that year is published by publish_everything."""
+    today = date.today().replace(day=1)
+    april = date(today.year, 4, 1)
+    return april if april <= today else date(today.year - 1, 4, 1)
+
+
 def test_a_forces_trends_run_year_by_year_when_its_quarters_are_too_small(client, analysts):
-    this_quarter = months.quarter_start(date.today().replace(day=1))
-    starts = [months.shift(this_quarter, -back) for back in (15, 12, 9, 6, 3)]
+    end = _last_whole_year_end()
+    starts = [months.shift(end, -24 + 3 * n) for n in range(8)]  # two years' quarters
     for start in starts:  # each quarter's "always" and "often" too few to show
         store(start, _believed(always=6, often=6, never=6))
     publish_everything()
@@ -542,34 +550,35 @@ def test_a_forces_trends_run_year_by_year_when_its_quarters_are_too_small(client
     assert "Year by year" in page.content.decode()
     believed = trends.series[1]
     keys = [period.key for period, _percent in believed.points]
-    assert keys == [
-        f"year-{months.quarter_key(months.shift(this_quarter, -b))}" for b in (6, 3, 0)
-    ]
-    assert len(believed.shown) == 3
+    assert keys == [f"year-to-{end.year - 1}-03", f"year-to-{end.year}-03"]
+    assert len(believed.shown) == 2
     period, percent = believed.shown[0]
-    assert (period.start, period.end) == (starts[0], months.shift(starts[3], 3))
+    assert (period.start, period.end) == (starts[0], starts[4])
+    assert period.label == f"Year ending March {end.year - 1}"
     answered = Response.objects.filter(
         submitted_month__gte=period.start, submitted_month__lt=period.end
     )
     assert percent == _positive_share(list(answered))
-    # The same year is a period of its own, as the filters offer it.
+    # Each year is a period of its own, as the filters offer it, compared with the one
+    # before it.
     offered = [p.key for p in page.context["periods"]]
-    assert keys[-1] in offered
     assert keys[0] in offered
-    year = client.get(RESULTS, {"period": keys[0]})
-    assert year.context["filters"].period.label.startswith("Year ending")
+    assert keys[1] in offered
+    year = client.get(RESULTS, {"period": keys[1]})
     assert year.context["results"].shown_base
+    assert year.context["previous"].key == keys[0]
 
 
-def test_a_year_needs_four_whole_quarters_and_a_year_key_is_checked(client, analysts):
-    this_quarter = months.quarter_start(date.today().replace(day=1))
-    store(months.shift(this_quarter, -6), _believed(always=20, never=20))
-    publish_everything()  # three whole quarters, the current one included
+def test_years_run_april_to_march_and_a_year_key_is_checked(client, analysts):
+    end = _last_whole_year_end()
+    store(months.shift(end, -3), _believed(always=20, never=20))  # its last quarter
+    publish_everything()  # from January: no whole year from April to March
     sign_in(client, analysts["kent"])
     offered = [p.key for p in client.get(RESULTS).context["periods"]]
     assert not any(key.startswith("year-") for key in offered)
-    assert client.get(RESULTS, {"period": "year-2026-Q5"}).status_code == 400
-    unpublished = client.get(RESULTS, {"period": "year-2099-Q4"})
+    for malformed in ("year-to-2026-04", "year-to-2026-3", "year-2026-Q1", "year-to-١٩٩٩-03"):
+        assert client.get(RESULTS, {"period": malformed}).status_code == 400, malformed
+    unpublished = client.get(RESULTS, {"period": "year-to-2099-03"})
     assert unpublished.context["results"] is None
 
 
@@ -592,8 +601,8 @@ def test_key_measures_show_the_change_since_the_previous_period_when_both_show(c
     assert believed.change == believed.share.percent - previous.share.percent > 20
     assert believed.clear_change
     text = page.content.decode()
-    assert f"Change since {months.quarter_key(earlier).replace('-', ' ')}" in text
-    assert f"Up {believed.change} points" in text
+    assert f"Change since:<br>{months.quarter_key(earlier).replace('-', ' ')}" in text
+    assert f"<td>up {believed.change} points</td>" in text
     # The page says when periods appear and why a bookmark may stop working.
     assert "A month appears a week after it ends" in text
     assert "A bookmarked period may then no longer be offered" in text
@@ -612,7 +621,18 @@ def test_a_small_change_is_not_called_clear(client, analysts):
     page, believed = _by_quarter(client, later)
     assert believed.change is not None
     assert not believed.clear_change
-    assert "No clear change" in page.content.decode()
+    assert f"No clear change (up {believed.change} point" in page.content.decode()
+
+
+def test_a_change_is_clear_only_beyond_what_sampling_and_published_noise_could_make():
+    before = Share.of(20, 40)  # published figures: 50%
+    # 75%: outside sampling's 95% interval alone (about 22 points), but within it once
+    # the noise and rounding of four published counts are allowed for.
+    assert not Measure("believed", "", Share.of(30, 40), None, before).clear_change
+    assert Measure("believed", "", Share.of(35, 40), None, before).clear_change
+    assert Measure("believed", "", Share.of(350, 400), None, Share.of(200, 400)).clear_change
+    same = Measure("believed", "", Share.of(20, 40), None, before)
+    assert (same.change, same.clear_change) == (0, False)
 
 
 def test_no_change_is_shown_against_a_period_that_is_not_offered(client, analysts):
