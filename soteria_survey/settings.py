@@ -169,12 +169,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-axes: five failed sign-ins lock that username from that address for 30 minutes.
-# Only the admin sign-in reaches axes; respondents never authenticate.
+# How many proxies (load balancers, CDNs) stand in front of the app, each appending to
+# X-Forwarded-For: 0 means clients connect to the app directly. Read only to know who is
+# signing in to the admin (surveys/sign_in.py); a respondent's address is never read.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# django-axes: five failed sign-ins lock that username from that address for 30 minutes;
+# 100 failures from one address within 30 minutes, whatever the usernames, lock the
+# address (surveys.sign_in.StaffSignInHandler). Failures while locked are not counted,
+# so they cannot keep a lockout going. Only the admin sign-in reaches axes.
 AXES_FAILURE_LIMIT = 5
+ADDRESS_FAILURE_LIMIT = 100
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "surveys.sign_in.client_address"
+AXES_HANDLER = "surveys.sign_in.StaffSignInHandler"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # Second factor for every staff account (surveys/second_factor.py): a code from an
