@@ -252,15 +252,22 @@ class ResponseAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    """Append-only: readable by superusers, never edited or deleted (the database
-    refuses too)."""
+    """Append-only: never edited or deleted (the database refuses too). Superusers read
+    all of it; national administrators read what happened to second factors (set-ups,
+    the first sign-in after each, resets), so that a set-up its owner did not make shows."""
 
     list_display = ["at", "user", "action", "filters", "base"]
     list_filter = ["action"]
     list_select_related = ["user"]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser or request.user.has_perm("surveys.reset_second_factor")
+
+    def get_queryset(self, request):
+        entries = super().get_queryset(request)
+        if request.user.is_superuser:
+            return entries
+        return entries.filter(action__in=second_factor.AUDITED_ACTIONS)
 
 
 @admin.register(Analyst)
