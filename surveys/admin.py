@@ -124,6 +124,15 @@ class ResponseAdmin(ReadOnlyAdmin):
         PAGE_VAR: lambda value: value.isascii() and value.isdigit() and len(value) < 10,
     }
 
+    def has_view_permission(self, request, obj=None):
+        """Researchers are national: a force's account given view_response by mistake
+        still sees no response, whatever create_analyst would have made of it."""
+        national = request.user.has_perm("surveys.view_all_forces")
+        return national and super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
     def get_queryset(self, request):
         return super().get_queryset(request).filter(submitted_month__in=research_months())
 
