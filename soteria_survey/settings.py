@@ -93,6 +93,27 @@ _database["OPTIONS"].setdefault("connect_timeout", 5)
 # prepare any query seen five times.
 _database["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
 DATABASES = {"default": _database}
+DATABASE_APP_ROLE = _database["USER"]
+
+# The role that owns the tables, for migrations and the few commands that rewrite,
+# analyse or bulk-load tables (surveys/database_roles.py); DATABASE_URL's role, which
+# the web app and the scheduled counting use, may then not truncate, alter or drop
+# anything, nor change or delete the audit log. Unset, DATABASE_URL's role does
+# everything (`manage.py check --deploy` warns).
+_owner_url = os.environ.get("DATABASE_OWNER_URL", "").strip()
+DATABASE_OWNER = None
+if _owner_url:
+    try:
+        _owner = dj_database_url.parse(_owner_url)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_OWNER_URL is not a usable database URL: {error}"
+        ) from None
+    if any(_owner[key] != _database[key] for key in ("ENGINE", "NAME", "HOST", "PORT")):
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL must name the same database, host and port as DATABASE_URL."
+        )
+    DATABASE_OWNER = {"USER": _owner["USER"], "PASSWORD": _owner["PASSWORD"]}
 
 INSTALLED_APPS = [
     "surveys.apps.SoteriaAdminConfig",

@@ -8,7 +8,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Survey responses")
 
     def ready(self):
-        from surveys import signals  # noqa: F401 (connects the receivers)
+        from surveys import database_roles, signals  # noqa: F401 (receivers and checks)
 
 
 class SoteriaAdminConfig(admin_apps.AdminConfig):

@@ -15,6 +15,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "survey.example.org",
     "DATABASE_URL": "postgres://survey@db.example.org:5432/soteria",
+    "DATABASE_OWNER_URL": "postgres://survey_owner@db.example.org:5432/soteria",
 }
 
 
@@ -24,7 +25,7 @@ def _run(code, *args, **changes):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "QUICK_", "DISCLOSURE_")) and k != "DATABASE_URL"
+        if not k.startswith(("DJANGO_", "QUICK_", "DISCLOSURE_", "DATABASE_"))
     }
     env.update(PRODUCTION)
     for key, value in changes.items():
@@ -60,6 +61,12 @@ def test_production_settings_start():
         ("DATABASE_URL", None, "DATABASE_URL must be set"),
         ("DATABASE_URL", "sqlite:///db.sqlite3", "DATABASE_URL must point at PostgreSQL"),
         ("DATABASE_URL", "nonsense://x", "DATABASE_URL is not a usable database URL"),
+        (
+            "DATABASE_OWNER_URL",
+            "postgres://survey_owner@db.example.org:5432/another",
+            "DATABASE_OWNER_URL must name the same database",
+        ),
+        ("DATABASE_OWNER_URL", "nonsense://x", "DATABASE_OWNER_URL is not a usable database"),
         ("DJANGO_DEBUG", "perhaps", "DJANGO_DEBUG must be true or false"),
         ("DISCLOSURE_THRESHOLD", "ten", "DISCLOSURE_THRESHOLD must be a whole number"),
         ("DISCLOSURE_THRESHOLD", "2", "DISCLOSURE_THRESHOLD must be at least 5"),
@@ -87,6 +94,15 @@ def test_deploy_checks_pass_with_production_settings():
     result = _run(None, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "owner_url", [None, "postgres://survey:other-password@db.example.org:5432/soteria"]
+)
+def test_deploy_checks_warn_when_the_app_role_owns_the_tables(owner_url):
+    result = _run(None, "manage.py", "check", "--deploy", DATABASE_OWNER_URL=owner_url)
+    assert "soteria.W001" in result.stderr + result.stdout
+    assert "could erase the audit log" in result.stderr + result.stdout
 
 
 @pytest.mark.django_db
