@@ -287,12 +287,20 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Log to standard error without request details: Django's default handlers can attach
-# the request (and so a respondent's address) to error e-mails; we send none.
+# the request (and so a respondent's address) to error e-mails; we send none. CSRF
+# failures lose the Referer they quote, and 400s their traceback (surveys/log_filters.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"plain_requests": {"()": "surveys.log_filters.PlainRequestRecords"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["plain_requests"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},

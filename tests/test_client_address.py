@@ -6,8 +6,12 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from surveys.sign_in import client_address
+from surveys.urls import urlpatterns
+from tests.survey_data import submission
 
 LOGIN = reverse("admin:login")
+SURVEY = reverse("surveys:survey")
+RESPONDENT_URLS = [reverse(f"surveys:{pattern.name}") for pattern in urlpatterns]
 LOAD_BALANCER = "10.0.0.5"
 
 
@@ -63,3 +67,24 @@ def test_forged_headers_neither_dodge_nor_spread_a_lockout(client, django_user_m
     assert sign_in("the-right-password-42", "192.0.2.99, 203.0.113.66").status_code == 429
     # The owner, at another address, through the same load balancer.
     assert sign_in("the-right-password-42", "203.0.113.66, 198.51.100.7").status_code == 302
+
+
+@pytest.mark.django_db
+def test_only_staff_sign_in_reads_a_client_address(client, monkeypatch, settings, token):
+    """Respondents' requests, of every kind, never reach the address resolver."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    asked = []
+
+    def recording(request):
+        asked.append(request.path)
+        return client_address(request)
+
+    monkeypatch.setattr("surveys.sign_in.client_address", recording)
+    forwarded = {"REMOTE_ADDR": LOAD_BALANCER, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    for url in RESPONDENT_URLS:
+        client.get(url, **forwarded)
+    client.post(SURVEY, submission(token, free_text="Kind officers."), **forwarded)
+    client.post(SURVEY, {"stage": "eligibility", "age_18_or_over": "yes"}, **forwarded)
+    assert asked == []
+    client.post(LOGIN, {"username": "someone", "password": "wrong"}, **forwarded)
+    assert LOGIN in asked
