@@ -246,7 +246,8 @@ _HAND_OVER = """
 
 def hand_over(url):
     """Make the owner role the owner of the database the URL names, of what is in it,
-    and of the test run's database made from it (test_NAME) if one is left over."""
+    and of the test run's database made from it (test_NAME) if one is left over; and
+    keep statements' parameters out of the server's log for both."""
     name = urlsplit(url).path.lstrip("/") or DATABASE_NAME
     owner = sql.Identifier(OWNER_ROLE)
     with server_connection(url) as connection:
@@ -257,6 +258,13 @@ def hand_over(url):
                         sql.Identifier(database), owner
                     )
                 )
+                # On a server this did not start, too (QUIET_PARAMETERS).
+                for parameter in ("log_parameter_max_length", "log_parameter_max_length_on_error"):
+                    connection.execute(
+                        sql.SQL("ALTER DATABASE {} SET {} = 0").format(
+                            sql.Identifier(database), sql.Identifier(parameter)
+                        )
+                    )
     database = urlsplit(url)._replace(path=f"/{name}").geturl()
     with psycopg.connect(database, autocommit=True, connect_timeout=5) as connection:
         connection.execute(sql.SQL(_HAND_OVER).format(owner=sql.Literal(OWNER_ROLE)))

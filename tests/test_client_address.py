@@ -46,7 +46,9 @@ def test_the_client_is_counted_from_the_right(forwarded_for, proxies, expected, 
 
 
 @pytest.mark.django_db
-def test_forged_headers_neither_dodge_nor_spread_a_lockout(client, django_user_model, settings):
+def test_forged_headers_neither_dodge_nor_spread_a_lockout(
+    client, django_user_model, settings, caplog
+):
     """Behind one load balancer: an attacker who writes a new X-Forwarded-For on every
     try is still locked out at their real address, and the owner, at theirs, is not."""
     settings.TRUSTED_PROXY_COUNT = 1
@@ -65,8 +67,10 @@ def test_forged_headers_neither_dodge_nor_spread_a_lockout(client, django_user_m
     for number in range(5):
         sign_in("wrong", f"192.0.2.{number}, 203.0.113.66")
     assert sign_in("the-right-password-42", "192.0.2.99, 203.0.113.66").status_code == 429
-    # The owner, at another address, through the same load balancer.
+    # The owner, at another address, through the same load balancer, logged as such.
     assert sign_in("the-right-password-42", "203.0.113.66, 198.51.100.7").status_code == 302
+    assert "Staff account locked out: analyst from 203.0.113.66" in caplog.text
+    assert "Staff sign-in: analyst from 198.51.100.7" in caplog.text
 
 
 @pytest.mark.django_db
