@@ -215,7 +215,8 @@ def database_url():
 
 def ensure_roles(url):
     """Create the owner and app roles on the server, when missing (passwordless, as the
-    server this finds trusts local connections)."""
+    server this finds trusts local connections). Development and tests only: README.md
+    says how to make them for a deployment."""
     with server_connection(url) as connection:
         for role, options in ((OWNER_ROLE, "LOGIN CREATEDB"), (APP_ROLE, "LOGIN")):
             # Made by an earlier run, perhaps, or by a parallel one just now.
@@ -223,6 +224,13 @@ def ensure_roles(url):
                 connection.execute(
                     sql.SQL("CREATE ROLE {} " + options).format(sql.Identifier(role))
                 )
+        # make bench copies a million responses without firing triggers (benchmarks/
+        # databases.py); the owner may turn its own tables' triggers off anyway.
+        connection.execute(
+            sql.SQL("GRANT SET ON PARAMETER session_replication_role TO {}").format(
+                sql.Identifier(OWNER_ROLE)
+            )
+        )
 
 
 # Tables, views and functions made before the owner role existed (by whoever migrated).

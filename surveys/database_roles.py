@@ -76,7 +76,7 @@ def grant_app_role(connection):
             cursor.execute(sql.SQL(statement).format(app=app))
 
 
-@checks.register(checks.Tags.database, deploy=True)
+@checks.register(checks.Tags.security, deploy=True)
 def check_separate_roles(app_configs, **kwargs):
     if separate_roles():
         return []
