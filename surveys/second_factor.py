@@ -83,6 +83,12 @@ def reset(user, by):
     return removed
 
 
+_STALE_KEY = gettext_lazy(
+    "That key no longer works: setting up took more than 10 minutes, or was started "
+    "again elsewhere. Add the new key below to your app instead, then enter its code."
+)
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Code from your authenticator app"),
@@ -117,12 +123,6 @@ class CodeForm(forms.Form):
             )
         self.device = device
         return code
-
-
-_STALE_KEY = gettext_lazy(
-    "That key no longer works: setting up took more than 10 minutes, or was started "
-    "again elsewhere. Add the new key below to your app instead, then enter its code."
-)
 
 
 def verify_view(site, request):
