@@ -179,3 +179,9 @@ def test_no_template_syntax_reaches_a_respondent(token):
         for syntax in ["{#", "#}", "{%", "%}"]:
             assert syntax not in html, (name, syntax)
 
+
+def test_the_send_button_says_that_sending_is_final(client):
+    page = client.post(SURVEY, {"stage": "eligibility", "age_18_or_over": "yes", "reported": "no"})
+    html = " ".join(page.content.decode().split())
+    final = html.index("Once you send your answers they cannot be changed or withdrawn")
+    assert final < html.rindex('value="submit" class="govuk-button">Send my answers</button>')

@@ -76,7 +76,7 @@
     section.appendChild(group);
   });
   if (sections.length > 1) {
-    submitGroup.appendChild(
+    submitGroup.querySelector(".govuk-button-group").appendChild(
       button(labels.backLabel, true, function () { show(sections.length - 2); })
     );
   }
