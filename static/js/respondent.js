@@ -65,11 +65,12 @@
 
   var labels = form.dataset;
   sections.forEach(function (section, index) {
+    if (index === sections.length - 1) {
+      return; // its Back goes beside "Send my answers", below
+    }
     var group = document.createElement("div");
     group.className = "govuk-button-group";
-    if (index < sections.length - 1) {
-      group.appendChild(button(labels.continueLabel, false, function () { show(index + 1); }));
-    }
+    group.appendChild(button(labels.continueLabel, false, function () { show(index + 1); }));
     if (index > 0) {
       group.appendChild(button(labels.backLabel, true, function () { show(index - 1); }));
     }
