@@ -40,11 +40,7 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            response.status_code == 405
-            and not response.content
-            and not request.path.startswith(self.admin_prefix)
-        ):
+        if response.status_code == 405 and not request.path.startswith(self.admin_prefix):
             page = render(request, "405.html", status=405)
             page["Allow"] = response["Allow"]
             return page

@@ -84,8 +84,8 @@ def _accessibility_context():
 
 
 def _responsible():
-    # A placeholder that still reads as a sentence until the deployment names itself
-    # (manage.py check --deploy warns until it does).
+    # A bracketed placeholder until the deployment names itself (manage.py check
+    # --deploy warns until it does).
     return {
         "controller": settings.PRIVACY_CONTROLLER
         or _("[name of the organisation that runs the survey]")
