@@ -6,7 +6,9 @@ Drives Debian's Chromium against the app benchmarks/run.py serves:
   requests, and any request that leaves 127.0.0.1 (there must be none);
 - the quick exit: time from the Escape key press to the start of the navigation away,
   read from the browser's own clocks (the key event's timestamp, and the destination
-  document's time origin), over several runs.
+  document's time origin), over several runs;
+- when the quick exit is ready: on a slow connection, how long before (negative: after)
+  the long page of questions is first painted the Escape key starts to work.
 """
 
 from urllib.parse import urlsplit
@@ -51,6 +53,8 @@ def _pages(page, base):
         ("Survey, non-reporter", survey("No, it was not reported")),
         ("Thank you", thank_you),
         ("Not found", goto("/nowhere/")),
+        ("Privacy notice", goto("/privacy/")),
+        ("Accessibility statement", goto("/accessibility/")),
     ]
 
 
@@ -120,11 +124,52 @@ def measure_exit(browser, base, exit_url, runs):
     return delays
 
 
+# Records when the page first listens for keys on the window, as the quick exit does.
+_ARMED = """(() => {
+  const add = EventTarget.prototype.addEventListener;
+  EventTarget.prototype.addEventListener = function (type, ...rest) {
+    if (type === "keydown" && this === window && window.armedAt === undefined) {
+      window.armedAt = performance.now();
+    }
+    return add.call(this, type, ...rest);
+  };
+})();"""
+# A slow mobile connection: 300 ms round trips, 50 KB/s down.
+SLOW = {"offline": False, "latency": 300, "downloadThroughput": 50_000, "uploadThroughput": 25_000}
+
+
+def measure_ready(browser, base, runs):
+    """For each run, how many ms before the long page of questions is first painted the
+    Escape key works (negative: after), on a slow connection with the stylesheet and
+    scripts already cached, as they are when the questions arrive."""
+    margins = []
+    for _ in range(runs):
+        context = browser.new_context()
+        page = context.new_page()
+        page.add_init_script(_ARMED)
+        page.goto(base + "/survey/")
+        page.get_by_label("Yes", exact=True).check()
+        page.get_by_label("Yes, I reported it").check()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", SLOW)
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("button", name="Continue").click()
+        painted = page.evaluate(
+            "performance.getEntriesByName('first-contentful-paint')[0].startTime"
+        )
+        margins.append(painted - page.evaluate("window.armedAt"))
+        context.close()
+    return margins
+
+
 def measure(base, exit_url, exit_runs):
-    """Every respondent page's weight, and the quick exit's delays (ms), in Chromium."""
+    """Every respondent page's weight, the quick exit's delays (ms), and how long before
+    the first paint it is ready (ms), in Chromium."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         weights = measure_weight(browser, base)
         delays = measure_exit(browser, base, exit_url, exit_runs)
+        ready = measure_ready(browser, base, exit_runs)
         browser.close()
-    return weights, delays
+    return weights, delays, ready

@@ -193,9 +193,9 @@ def measure_http(env, mode, exit_url):
         pages = measure_pages(server, mode.window)
         submissions = measure_submissions(server, mode.window, env["DATABASE_URL"], workdir)
         log("loading every respondent page in Chromium...")
-        weights, delays = respondent_pages.measure(server.base, exit_url, mode.exit_runs)
+        weights, delays, ready = respondent_pages.measure(server.base, exit_url, mode.exit_runs)
         memory = server.peak_memory_kb()
-    return pages, submissions, weights, delays, memory
+    return pages, submissions, weights, delays, ready, memory
 
 
 def main():
@@ -212,7 +212,7 @@ def main():
     try:
         databases.manage(env, "collectstatic", "--noinput", "-v0")
         results = measure_results(env, mode)
-        pages, submissions, weights, delays, memory = measure_http(env, mode, exit_stub.url)
+        pages, submissions, weights, delays, ready, memory = measure_http(env, mode, exit_stub.url)
         log("weighing a plain GOV.UK Frontend page in Chromium...")
         plain_page = plain_govuk.measure()
         log("measuring django-survey-and-report...")
@@ -229,6 +229,7 @@ def main():
                 submissions=submissions,
                 weights=weights,
                 delays=delays,
+                ready=ready,
                 memory=memory,
                 yardstick=other,
                 plain_page=plain_page,

@@ -182,6 +182,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After every middleware that adds headers, so that the page it makes gets them.
+    "surveys.middleware.MethodNotAllowedPageMiddleware",
     # Before any view reads the body; after every middleware that adds headers.
     "surveys.middleware.RequestSizeLimitMiddleware",
     # Last, as django-axes asks: it turns lockouts raised by the backend into a response.
@@ -201,7 +203,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "surveys.context_processors.quick_exit",
             ],
         },
     },

@@ -29,6 +29,24 @@ class RespondentPrivacyMiddleware:
         return response
 
 
+class MethodNotAllowedPageMiddleware:
+    """A respondent URL asked with a method it refuses shows a page, with the quick exit
+    like every other, instead of the empty body Django's ``require_http_methods`` sends.
+    The admin keeps Django's own response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = reverse("admin:index")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not request.path.startswith(self.admin_prefix):
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
+        return response
+
+
 class RequestSizeLimitMiddleware:
     """Refuse a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it.
 

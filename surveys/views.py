@@ -27,8 +27,9 @@ logger = logging.getLogger(__name__)
 
 _ELIGIBILITY_KEYS = frozenset(q.key for q in ELIGIBILITY.questions)
 
-# When the accessibility statement was written, and when the checks it describes last
-# ran in full by hand; the statement shows both and must be reviewed at least yearly.
+# When the accessibility statement was written, and when someone last checked the survey
+# against it (the automated checks it lists run on every change). It shows both; review
+# it at least once a year and whenever a change could affect accessibility.
 ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 12, 5)
 ACCESSIBILITY_LAST_TESTED = date(2026, 12, 5)
 
@@ -83,8 +84,8 @@ def _accessibility_context():
 
 
 def _responsible():
-    # A placeholder that still reads as a sentence until the deployment names itself
-    # (manage.py check --deploy warns until it does).
+    # A bracketed placeholder until the deployment names itself (manage.py check
+    # --deploy warns until it does).
     return {
         "controller": settings.PRIVACY_CONTROLLER
         or _("[name of the organisation that runs the survey]")

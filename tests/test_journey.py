@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from surveys.models import Response
 from surveys.questionnaire import QUESTIONNAIRE, VERSION, Audience
+from tests.respondent_pages import every_respondent_page
 from tests.survey_data import posted_answers, stored_answers, submission, token_on
 
 SURVEY = reverse("surveys:survey")
@@ -170,12 +171,17 @@ def test_changing_the_eligibility_answer_keeps_every_other_answer(client, token)
     assert Response.objects.count() == 0
 
 
-@pytest.mark.parametrize("reported", ["yes_myself", "no"])
-def test_no_template_comment_reaches_a_respondent(client, reported):
-    # Django's {# #} is one line only: a longer one is shown on the page as it stands.
-    eligibility = {"stage": "eligibility", "age_18_or_over": "yes", "reported": reported}
-    pages = [client.get(SURVEY), client.post(SURVEY, eligibility)]
-    for page in pages:
+def test_no_template_syntax_reaches_a_respondent(token):
+    # Django's {# #} is one line only: a longer one is shown on the page as it stands,
+    # and so is a mistyped tag.
+    for name, _status, page in every_respondent_page(token):
         html = page.content.decode()
-        assert "{#" not in html
-        assert "#}" not in html
+        for syntax in ["{#", "#}", "{%", "%}"]:
+            assert syntax not in html, (name, syntax)
+
+
+def test_the_send_button_says_that_sending_is_final(client):
+    page = client.post(SURVEY, {"stage": "eligibility", "age_18_or_over": "yes", "reported": "no"})
+    html = " ".join(page.content.decode().split())
+    final = html.index("Once you send your answers they cannot be changed or withdrawn")
+    assert final < html.rindex('value="submit" class="govuk-button">Send my answers</button>')

@@ -12,12 +12,12 @@ from surveys import views
 from surveys.export import RESEARCH_MINIMUM_ROWS
 from surveys.models import AuditEntry
 from surveys.months import shift
+from tests.respondent_pages import every_respondent_page
 
 pytestmark = pytest.mark.django_db
 
 PRIVACY = reverse("surveys:privacy")
 ACCESSIBILITY = reverse("surveys:accessibility")
-SURVEY = reverse("surveys:survey")
 
 
 def _text(client, url):
@@ -26,28 +26,11 @@ def _text(client, url):
     return " ".join(response.content.decode().split())
 
 
-def _respondent_pages(client):
-    """Every kind of page a respondent can be shown, with its status."""
-    eligible = {"stage": "eligibility", "age_18_or_over": "yes", "reported": "no"}
-    under_18 = {"stage": "eligibility", "age_18_or_over": "no", "reported": "no"}
-    return [
-        *(
-            client.get(reverse(f"surveys:{name}"))
-            for name in ["start", "before_you_start", "safety", "privacy", "accessibility"]
-        ),
-        client.get(SURVEY),
-        client.post(SURVEY, eligible),
-        client.post(SURVEY, under_18),
-        client.get(reverse("surveys:thank_you")),
-        client.get("/no-such-page/"),
-    ]
-
-
-def test_every_respondent_page_links_to_both_pages(client):
-    for page in _respondent_pages(client):
+def test_every_respondent_page_links_to_both_pages(token):
+    for name, _status, page in every_respondent_page(token):
         html = page.content.decode()
-        assert f'href="{PRIVACY}"' in html, page.request
-        assert f'href="{ACCESSIBILITY}"' in html, page.request
+        assert f'href="{PRIVACY}"' in html, name
+        assert f'href="{ACCESSIBILITY}"' in html, name
 
 
 def test_the_start_page_points_to_the_privacy_notice_before_anyone_starts(client):
@@ -138,7 +121,8 @@ def test_privacy_notice_says_what_is_kept_who_sees_it_and_how_to_complain(client
         "Police forces</strong> see only totals for their own force",
         "approved researchers</strong>",
         "without anything that says who sent them",
-        "or a comment written in Welsh",
+        "where few people write in Welsh, the language it is written in",
+        "You are welcome to write in Welsh or in English: the same rules apply to both",
         "cannot show them to you, change them or delete them",
         "phone or other devices",
         "counselling, medical or other personal records",

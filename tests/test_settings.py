@@ -93,6 +93,17 @@ def test_bad_or_missing_setting_stops_start_up_naming_it(variable, value, messag
     assert message in result.stderr
 
 
+def test_accessibility_problems_go_to_the_privacy_contact_unless_told_otherwise():
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        " print(settings.ACCESSIBILITY_CONTACT)"
+    )
+    assert _run(code).stdout.strip() == "dpo@example.ac.uk"
+    assert _run(code, ACCESSIBILITY_CONTACT="access@example.ac.uk").stdout.strip() == (
+        "access@example.ac.uk"
+    )
+
+
 def test_debug_is_off_unless_asked_for():
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     result = _run(code, DJANGO_DEBUG=None)

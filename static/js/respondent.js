@@ -1,55 +1,13 @@
 /*
- * Respondent pages: quick exit, one survey section at a time, exclusive checkboxes.
+ * Respondent pages: one survey section at a time, exclusive checkboxes. (The quick exit
+ * is quick-exit.js, which runs before the page is shown rather than after, like this.)
  *
- * Everything here is an enhancement: without JavaScript the "Leave this site" link still
- * works (it is a real link to /exit/) and the survey is one long form. Nothing is stored
- * in the browser: no cookies, no localStorage, sessionStorage or IndexedDB.
+ * Everything here is an enhancement: without JavaScript the survey is one long form.
+ * Nothing is stored in the browser: no cookies, no localStorage, sessionStorage or
+ * IndexedDB.
  */
 (function () {
   "use strict";
-
-  // ---- Quick exit --------------------------------------------------------------------
-  var exitLink = document.querySelector("[data-quick-exit]");
-  var exitUrl = exitLink && (exitLink.getAttribute("data-quick-exit-url") || exitLink.href);
-  var leaving = false;
-
-  function leave(event) {
-    if (event) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-    }
-    if (leaving) {
-      return;
-    }
-    leaving = true;
-    // In this same task: the answers leave the DOM (not merely hidden), the title that
-    // history would show goes blank, and the tab goes elsewhere without a history entry.
-    document.title = "";
-    document.body.replaceChildren();
-    window.location.replace(exitUrl);
-  }
-
-  if (exitLink) {
-    // Capture phase, so no field or widget can swallow the key first.
-    window.addEventListener(
-      "keydown",
-      function (event) {
-        if (event.key === "Escape" || event.key === "Esc") {
-          leave(event);
-        }
-      },
-      true
-    );
-    exitLink.addEventListener("click", leave);
-  }
-
-  // A page brought back by Back/Forward from the browser's memory must not show answers.
-  window.addEventListener("pageshow", function (event) {
-    if (event.persisted) {
-      document.body.replaceChildren();
-      window.location.replace(window.location.pathname);
-    }
-  });
 
   document.body.classList.add("js-enabled");
 
@@ -107,18 +65,19 @@
 
   var labels = form.dataset;
   sections.forEach(function (section, index) {
+    if (index === sections.length - 1) {
+      return; // its Back goes beside "Send my answers", below
+    }
     var group = document.createElement("div");
     group.className = "govuk-button-group";
-    if (index < sections.length - 1) {
-      group.appendChild(button(labels.continueLabel, false, function () { show(index + 1); }));
-    }
+    group.appendChild(button(labels.continueLabel, false, function () { show(index + 1); }));
     if (index > 0) {
       group.appendChild(button(labels.backLabel, true, function () { show(index - 1); }));
     }
     section.appendChild(group);
   });
   if (sections.length > 1) {
-    submitGroup.appendChild(
+    submitGroup.querySelector(".govuk-button-group").appendChild(
       button(labels.backLabel, true, function () { show(sections.length - 2); })
     );
   }

@@ -154,3 +154,17 @@ def test_whole_survey_with_the_keyboard_alone(browser, site, javascript):
     assert stored.force_id == "kent"
     assert stored.choices["dignity_respect"] == ["always"]
     context.close()
+
+
+def test_last_section_has_one_back_button_after_the_send_button(page, site):
+    _to_survey(page, site, reported="No, it was not reported to the police")
+    while page.get_by_role("button", name="Send my answers").is_hidden():
+        page.locator("[data-survey-section]:visible").get_by_role(
+            "button", name="Continue"
+        ).click()
+    buttons = page.locator("form[data-survey-form] button:visible")
+    labels = [label.strip() for label in buttons.all_inner_texts()]
+    assert labels[-2:] == ["Send my answers", "Back"]
+    assert labels.count("Back") == 1
+    page.get_by_role("button", name="Back").click()
+    expect(page.get_by_role("button", name="Send my answers")).to_be_hidden()
