@@ -40,7 +40,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
-from surveys.models import AnswerTally, PublishedMonth, Response  # noqa: E402
+from surveys.management.commands.create_analyst import (  # noqa: E402
+    FORCE_GROUP,
+    analyst_group,
+)
+from surveys.models import Analyst, AnswerTally, PublishedMonth, Response  # noqa: E402
 from surveys.results import (  # noqa: E402
     ALL_TIME,
     Filters,
@@ -100,6 +104,14 @@ def _shown(national, threshold):
     return PublishedMonth.objects.count(), shown.shown_base
 
 
+def _force_analyst(force):
+    """A force analyst's account for ``force``, made as create_analyst makes one."""
+    user = get_user_model().objects.create_user("force-results-benchmark", is_staff=True)
+    Analyst.objects.create(user=user, force_id=force)
+    user.groups.add(analyst_group(FORCE_GROUP))
+    return user
+
+
 def _biggest_force(threshold):
     """(slug, key of its newest offered quarter) of the force with most responses."""
     biggest = Response.objects.values("force").annotate(n=Count("pk")).order_by("-n")
@@ -115,6 +127,7 @@ def measure(runs):
     force, quarter = _biggest_force(threshold)
     with transaction.atomic():
         user = get_user_model().objects.create_superuser("results-benchmark")
+        analyst = _force_analyst(force)
         timings = {
             "responses": _count("surveys_response"),
             "answers": _count(ANSWERS),
@@ -122,10 +135,8 @@ def measure(runs):
             "shown_base": shown_base,
             "page_ms": _median_ms(_page(user), runs),
             "force": force,
-            "force_page_ms": _median_ms(_page(user, {"force": force}), runs),
-            "force_period_page_ms": _median_ms(
-                _page(user, {"force": force, "period": quarter}), runs
-            ),
+            "force_page_ms": _median_ms(_page(analyst), runs),
+            "force_period_page_ms": _median_ms(_page(analyst, {"period": quarter}), runs),
             "results_ms": _median_ms(lambda: results(national, threshold), runs),
             "trends_ms": _median_ms(lambda: trends(national, threshold), runs),
             "free_texts_ms": _median_ms(lambda: free_texts(national, threshold), runs),
