@@ -1,6 +1,6 @@
 """Production WSGI server settings: `gunicorn soteria_survey.wsgi` reads this file.
 
-Respondents' visits must not be traceable from logs (README.md, "Security"). The access
+Respondents' visits must not be traceable from logs (docs/anonymity.md, rule 3). The access
 log has a line for staff requests (the admin's URLs) only, without the client address,
 user agent or referrer: a respondent's request leaves no line, so neither the pages
 they reached, nor their language, nor the size and timing of a reply shows. gunicorn's

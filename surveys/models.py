@@ -1,9 +1,10 @@
 """What is stored: anonymous responses, their answers, and the reference list of forces.
 
-Anonymity rules (DESIGN.md section 3) shape every model here. A response holds its
-answers, the questionnaire version, the force the respondent chose and the month of
-submission; nothing else. Primary keys are random or composite, never sequences, and
-nothing records an exact time.
+The anonymity rules (docs/anonymity.md) shape every model here. A response holds its
+answers, the questionnaire version, the force the respondent chose, whether they
+reported, the month of submission and a secret record key for disclosure control;
+nothing else. Primary keys are random or composite, never sequences, and nothing
+records an exact time.
 """
 
 import json

@@ -1,4 +1,4 @@
-"""Anonymity rules (DESIGN.md section 3): no identifiers stored, no cookies set."""
+"""Anonymity rules (docs/anonymity.md): no identifiers stored, no cookies set."""
 
 import uuid
 

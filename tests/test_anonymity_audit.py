@@ -1,4 +1,4 @@
-"""Anonymity audit (DESIGN.md section 3): a respondent's address and browser are in no
+"""Anonymity audit (docs/anonymity.md): a respondent's address and browser are in no
 stored row and no log line, and their answers are in no log line.
 
 Requests carry marker values in every place an address or browser shows: the client's

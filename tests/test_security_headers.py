@@ -1,4 +1,4 @@
-"""Security headers on every page (DESIGN.md section 7): each respondent page with GET,
+"""Security headers on every page (README.md, "Security"): each respondent page with GET,
 HEAD and POST, its error pages (400, 404, 405, 413, 500, 503), and the admin sign-in.
 
 Requests arrive as production receives them, from a load balancer that terminated TLS
