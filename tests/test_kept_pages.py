@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from surveys import views
 from surveys.forms import EligibilityForm, SurveyForm
-from surveys.questionnaire import AGE_GATE, QUESTIONNAIRE, YES
+from surveys.questionnaire import AGE_GATE, QUESTIONNAIRE, YES, live
 from tests.survey_data import token_on
 
 SURVEY = reverse("surveys:survey")
@@ -51,7 +51,7 @@ def test_kept_questions_are_the_page_rendered_afresh_with_its_own_token(client, 
         token = token_on(html)
         tokens.add(token)
         initial = {AGE_GATE: YES, "reported": reported, "token": token}
-        form = SurveyForm(initial=initial, reported=reported)
+        form = SurveyForm(initial=initial, questionnaire=live(), reported=reported)
         assert html == _fresh(rf, "surveys/survey.html", views._survey_context(form))
     assert len(tokens) == 2
 
