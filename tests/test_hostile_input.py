@@ -24,7 +24,9 @@ from surveys.questionnaire import (
     FREE_TEXT_MAX_LENGTH,
     FREE_TEXT_QUESTION,
     QUESTIONNAIRE,
+    QUESTIONNAIRES,
     REPORTED_CHOICES,
+    VERSION,
     Kind,
     audience_for,
 )
@@ -203,7 +205,9 @@ def _assert_valid(response):
     assert response.reported == (reported in REPORTED_CHOICES)
     asked = {
         question.key: question
-        for section in QUESTIONNAIRE.sections_for(audience_for(reported))
+        for section in QUESTIONNAIRES[response.questionnaire_version].sections_for(
+            audience_for(reported)
+        )
         for question in section.questions
     }
     assert set(by_question) <= set(asked)
@@ -231,7 +235,7 @@ def _longest_submission(token):
     reported = "yes_someone_else"
     pairs = [("stage", "answers"), ("action", "submit"), ("token", token)]
     pairs += [("age_18_or_over", "yes"), ("reported", reported)]
-    for section in QUESTIONNAIRE.sections_for(audience_for(reported)):
+    for section in QUESTIONNAIRES[VERSION].sections_for(audience_for(reported)):
         for question in section.questions:
             if question.kind is Kind.TEXT:
                 pairs.append((question.key, "\N{GRINNING FACE}" * FREE_TEXT_MAX_LENGTH))
@@ -242,7 +246,7 @@ def _longest_submission(token):
     return pairs
 
 
-def test_the_longest_legitimate_submission_fits_the_limits_twice_over(client, token):
+def test_the_longest_legitimate_submission_fits_the_limits_twice_over(client, token, newest_live):
     pairs = _longest_submission(token)
     body = urlencode(pairs).encode()
     assert 2 * len(body) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
