@@ -23,6 +23,7 @@ from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from surveys.forces import FORCES
 
@@ -234,7 +235,7 @@ def _asked_for(key, text, hint):
         key,
         text,
         Kind.SINGLE,
-        _choices((YES, _("Yes")), (NO, _("No")), DONT_KNOW, exclusive={"dont_know"}),
+        _choices(*YES_NO_DID_THEY, DONT_KNOW, exclusive={"dont_know"}),
         hint=hint,
         since=VERSION,
     )
@@ -252,6 +253,28 @@ def _explained(key, text, not_asked):
 
 YES = "yes"
 NO = "no"
+
+
+# "Yes" and "No" for each kind of question: Welsh answers with the question's own verb
+# ("Ydw", "Ydy", "Oes", "Do"), so each kind has a translation of its own.
+YES_NO_ARE_YOU = (
+    (YES, pgettext_lazy("answer to “Are you…?”", "Yes")),
+    (NO, pgettext_lazy("answer to “Are you…?”", "No")),
+)
+YES_NO_IS_IT = (
+    (YES, pgettext_lazy("answer to “Is it…?”", "Yes")),
+    (NO, pgettext_lazy("answer to “Is it…?”", "No")),
+)
+YES_NO_DO_YOU_HAVE = (
+    (YES, pgettext_lazy("answer to “Do you have…?”", "Yes")),
+    (NO, pgettext_lazy("answer to “Do you have…?”", "No")),
+)
+YES_NO_DID_THEY = (
+    (YES, pgettext_lazy("answer to “Did the police…?”", "Yes")),
+    (NO, pgettext_lazy("answer to “Did the police…?”", "No")),
+)
+
+
 REPORTED_MYSELF = "yes_myself"
 REPORTED_BY_SOMEONE_ELSE = "yes_someone_else"
 NOT_REPORTED = "no"
@@ -269,7 +292,7 @@ ELIGIBILITY = Section(
             AGE_GATE,
             _("Are you aged 18 or over?"),
             Kind.SINGLE,
-            _choices((YES, _("Yes")), (NO, _("No"))),
+            _choices(*YES_NO_ARE_YOU),
         ),
         Question(
             "reported",
@@ -614,7 +637,7 @@ SECTIONS = (
                 _("Did you have an independent sexual violence adviser (ISVA)?"),
                 Kind.SINGLE,
                 _choices(
-                    (YES, _("Yes")),
+                    (YES, pgettext_lazy("answer to “Did you have…?”", "Yes")),
                     ("no_wanted", _("No, but I would have liked one")),
                     ("no_not_wanted", _("No, I did not want one")),
                     DONT_KNOW,
@@ -713,7 +736,7 @@ SECTIONS = (
                 "gender_same_as_sex",
                 _("Is the gender you identify with the same as your sex registered at birth?"),
                 Kind.SINGLE,
-                _choices((YES, _("Yes")), (NO, _("No")), PREFER_NOT, exclusive={"prefer_not"}),
+                _choices(*YES_NO_IS_IT, PREFER_NOT, exclusive={"prefer_not"}),
                 personal=True,
             ),
             Question(
@@ -752,7 +775,7 @@ SECTIONS = (
                     "lasting or expected to last 12 months or more?"
                 ),
                 Kind.SINGLE,
-                _choices((YES, _("Yes")), (NO, _("No")), PREFER_NOT, exclusive={"prefer_not"}),
+                _choices(*YES_NO_DO_YOU_HAVE, PREFER_NOT, exclusive={"prefer_not"}),
                 personal=True,
             ),
             Question(

@@ -63,6 +63,12 @@ def survey(request):
             "surveys/eligibility.html",
             lambda slot: {"form": EligibilityForm(), "carried": []},
         )
+    if request.POST.get("action") == "language":
+        # "Cymraeg" / "English" on a page of questions: the same page, at the other
+        # language's address, with everything given so far (nothing is checked yet).
+        if request.POST.get("stage") == "answers":
+            return _survey_page(request, _shown(request.POST, live(), errors=False))
+        return _eligibility_page(request, EligibilityForm(initial=_given(request.POST)))
     if request.POST.get("stage") != "answers":
         return _check_eligibility(request)
     if request.POST.get("action") == "change":
@@ -215,11 +221,16 @@ def _submit(request):
     return response
 
 
-def _shown(data, questionnaire):
+def _shown(data, questionnaire, errors=True):
     """A form with ``questionnaire``'s questions to show again with ``data`` in it,
-    and its errors."""
+    and its errors (unless ``errors`` is false)."""
     data = data.copy()
     data["version"] = questionnaire.version
+    if not errors:
+        initial = {**_given(data), "token": data.get("token", "")}
+        return SurveyForm(
+            initial=initial, questionnaire=questionnaire, reported=data.get("reported")
+        )
     form = SurveyForm(data, questionnaire=questionnaire, reported=data.get("reported"))
     form.is_valid()
     return form
