@@ -10,6 +10,9 @@ the cache, as a busy server's would be) of
   with the free text), called directly: its queries, its audit entry and the rendered
   HTML, without the sign-in in front of it. It runs in a transaction that is rolled
   back, so the audit entries and the user leave nothing behind;
+- force_page, force_period_page: the same view for the force with most responses, as a
+  force analyst sees it, all time and its newest offered quarter: beside England and
+  Wales, and (the quarter) beside the quarter before it, with its trend;
 - results, trends, free_texts: the page's three parts that read responses, alone
   (surveys.results: the counts behind every question, the headline measures month by
   month, the redacted free text);
@@ -34,10 +37,19 @@ from django.conf import settings  # noqa: E402
 from django.contrib import admin  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
-from surveys.models import AnswerTally, PublishedMonth  # noqa: E402
-from surveys.results import ALL_TIME, Filters, Period, free_texts, results, trends  # noqa: E402
+from surveys.models import AnswerTally, PublishedMonth, Response  # noqa: E402
+from surveys.results import (  # noqa: E402
+    ALL_TIME,
+    Filters,
+    Period,
+    free_texts,
+    periods,
+    results,
+    trends,
+)
 
 # Every choice of every response as a row (migration 0015), as the tally counts them.
 ANSWERS = "surveys_response r CROSS JOIN LATERAL surveys_choices(r.choices) a"
@@ -66,9 +78,9 @@ def _raw_group_by():
         cursor.fetchall()
 
 
-def _page(user):
+def _page(user, query=None):
     def render():
-        request = RequestFactory().get("/admin/results/")
+        request = RequestFactory().get("/admin/results/", query)
         request.user = user
         response = admin.site.results_view(request)
         assert response.status_code == 200, response.status_code  # noqa: S101
@@ -88,10 +100,19 @@ def _shown(national, threshold):
     return PublishedMonth.objects.count(), shown.shown_base
 
 
+def _biggest_force(threshold):
+    """(slug, key of its newest offered quarter) of the force with most responses."""
+    biggest = Response.objects.values("force").annotate(n=Count("pk")).order_by("-n")
+    force = biggest.exclude(force=None).first()["force"]
+    quarters = [p.key for p in periods(force, threshold) if "-Q" in p.key and "year" not in p.key]
+    return force, quarters[0]
+
+
 def measure(runs):
     national = Filters(None, Period.parse(ALL_TIME), None)
     threshold = settings.DISCLOSURE_THRESHOLD
     months, shown_base = _shown(national, threshold)
+    force, quarter = _biggest_force(threshold)
     with transaction.atomic():
         user = get_user_model().objects.create_superuser("results-benchmark")
         timings = {
@@ -100,6 +121,11 @@ def measure(runs):
             "published_months": months,
             "shown_base": shown_base,
             "page_ms": _median_ms(_page(user), runs),
+            "force": force,
+            "force_page_ms": _median_ms(_page(user, {"force": force}), runs),
+            "force_period_page_ms": _median_ms(
+                _page(user, {"force": force, "period": quarter}), runs
+            ),
             "results_ms": _median_ms(lambda: results(national, threshold), runs),
             "trends_ms": _median_ms(lambda: trends(national, threshold), runs),
             "free_texts_ms": _median_ms(lambda: free_texts(national, threshold), runs),

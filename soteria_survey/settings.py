@@ -9,7 +9,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +71,40 @@ if not QUICK_EXIT_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("QUICK_EXIT_URL must be an absolute http(s) URL.")
 
 DISCLOSURE_THRESHOLD = envint("DISCLOSURE_THRESHOLD", 10, minimum=5)
+
+
+# ---- The privacy notice, the accessibility statement and retention -------------------
+
+
+def envemail(name, default=""):
+    """An optional e-mail address."""
+    value = os.environ.get(name, "").strip() or default
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name} must be an e-mail address, not {value!r}."
+            ) from None
+    return value
+
+
+# Who is responsible for respondents' answers and how to reach them differs between
+# deployments. Unset, the pages show a placeholder and `manage.py check --deploy` warns
+# (surveys/checks.py); the lawful basis is one of the two the notice explains.
+PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "").strip()
+PRIVACY_CONTACT = envemail("PRIVACY_CONTACT")
+ACCESSIBILITY_CONTACT = envemail("ACCESSIBILITY_CONTACT", PRIVACY_CONTACT)
+PRIVACY_LAWFUL_BASIS = envstr("PRIVACY_LAWFUL_BASIS", "public_task")
+if PRIVACY_LAWFUL_BASIS not in {"public_task", "legitimate_interests"}:
+    raise ImproperlyConfigured(
+        "PRIVACY_LAWFUL_BASIS must be public_task or legitimate_interests, "
+        f"not {PRIVACY_LAWFUL_BASIS!r}."
+    )
+# Whole months a response is kept after the month it was sent in: what the privacy
+# notice promises, and what purge_responses deletes by unless told otherwise.
+RETENTION_MONTHS = envint("RETENTION_MONTHS", 36, minimum=1)
+# ---- End of the privacy notice, the accessibility statement and retention ------------
 
 _database_url = envstr("DATABASE_URL")
 try:

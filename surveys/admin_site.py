@@ -35,6 +35,7 @@ from surveys.results import (
     BY_FORCE,
     Filters,
     Period,
+    breakdown_label,
     comment_groups,
     free_texts,
     key_measures,
@@ -139,16 +140,25 @@ class SoteriaAdminSite(admin.AdminSite):
             comments, more_comments = free_texts(filters, threshold)
         action = "view results and free text" if comments else "view results"
         shown = outcome and not outcome.suppressed and not outcome.breakdown_unavailable
+        previous = filters.period.previous()
+        if previous is not None and previous.key not in {period.key for period in offered}:
+            previous = None
         _audit(request, action, filters, outcome)
         context = {
             **self.each_context(request),
             "title": _("Results"),
             "filters": filters,
             "results": outcome,
-            "trends": trends(filters, threshold) if shown else [],
-            "measures": key_measures(filters, threshold)
+            "trends": trends(filters, threshold) if shown else None,
+            "measures": key_measures(filters, threshold, previous)
             if shown and not filters.breakdown
             else [],
+            "previous": previous,
+            # A breakdown asked for (say, in a bookmark) that these filters do not allow.
+            "breakdown_refused": breakdown_label(filters.breakdown)
+            if filters.breakdown
+            and filters.breakdown not in dict(outcome.breakdowns if outcome else ())
+            else "",
             "comment_groups": comments,
             "more_comments": more_comments,
             "may_read_free_text": may_read,
@@ -224,7 +234,7 @@ class SoteriaAdminSite(admin.AdminSite):
         if not covers_whole_quarters(filters.period):
             refusal = _(
                 "The research export covers whole quarters, never a single month: "
-                "choose a quarter or all time."
+                "choose a quarter, a year or all time."
             )
         elif (count := responses.count()) < RESEARCH_MINIMUM_ROWS:
             refusal = _(
@@ -302,7 +312,12 @@ def _filters(request):
         force = analyst.force_id
     period = Period.parse(request.GET.get("period") or ALL_TIME)
     if period is None:
-        raise BadFilter(_("The period asked for is not a month, a quarter or all time."))
+        raise BadFilter(
+            _(
+                "The period asked for is not a month, a quarter, a year of four quarters "
+                "or all time."
+            )
+        )
     breakdown = request.GET.get("breakdown", "")
     if breakdown and breakdown not in {BY_FORCE, *BY_QUESTION}:
         raise BadFilter(_("Results cannot be broken down by what was asked for."))

@@ -8,7 +8,8 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Survey responses")
 
     def ready(self):
-        from surveys import signals  # noqa: F401 (connects the receivers)
+        # Importing them registers the deployment checks and connects the receivers.
+        from surveys import checks, signals  # noqa: F401
 
 
 class SoteriaAdminConfig(admin_apps.AdminConfig):

@@ -39,6 +39,16 @@ MAX_NOISE = 4
 MAX_ERROR = MAX_NOISE + ROUND_TO // 2
 
 
+def _variance(noise):
+    return sum(change * change * share for change, share in noise.items()) / sum(noise.values())
+
+
+# What noise and rounding add to a published count's variance, at most (the noisier
+# row, and rounding to ROUND_TO, even over its ROUND_TO outcomes): for telling a real
+# change between published shares from one they could make.
+PUBLISHED_VARIANCE = _variance(NOISE_NEAR_THRESHOLD) + (ROUND_TO * ROUND_TO - 1) / 12
+
+
 def _row(noise, value):
     """One row of the table: the noise for each cell key, laid out in an order of the
     row's own, so that neighbouring keys and neighbouring counts are unrelated."""

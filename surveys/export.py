@@ -34,9 +34,13 @@ def research_months():
 
 
 def covers_whole_quarters(period):
-    """Whether a period (surveys.results.Period) is all time or a quarter: asking for
-    one month would undo the coarsening of every row's month to its quarter."""
-    return period.start is None or months.shift(period.start, 3) == period.end
+    """Whether a period (surveys.results.Period) is all time or whole quarters (a
+    quarter or a year): asking for one month would undo the coarsening of every row's
+    month to its quarter."""
+    if period.start is None:
+        return True
+    whole = period.start == months.quarter_start(period.start)
+    return whole and period.end in {months.shift(period.start, n) for n in (3, 12)}
 
 
 def spreadsheet_safe(cells):

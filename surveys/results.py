@@ -3,8 +3,8 @@
 Analysts see published months only (surveys.publication), never live counts. Counts
 come from AnswerTally in one query whatever the number of questions or responses;
 breakdowns by an "about you" answer come from surveys.breakdowns. Periods are whole
-months or quarters (docs/disclosure.md): arbitrary date ranges could be differenced
-down to a handful of respondents.
+months, quarters or years, April to March (docs/disclosure.md): arbitrary date
+ranges could be differenced down to a handful of respondents.
 """
 
 import math
@@ -65,11 +65,17 @@ ALL_TIME = "all"
 YEARS = range(2000, 2100)
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 _QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
+# A year of four whole quarters, April to March as police statistics in England and
+# Wales count them, named by its last month: "year-to-2026-03". Years are fixed, never
+# rolling: overlapping years would differ by a quarter in and a quarter out, and what
+# each hides would say what those quarters held (docs/disclosure.md, "Years").
+_YEAR = re.compile(r"year-to-([0-9]{4})-03")
+YEAR_STARTS = 4  # April
 
 
 @dataclass(frozen=True)
 class Period:
-    key: str  # "all", "2026-11" or "2026-Q4"
+    key: str  # "all", "2026-11", "2026-Q4" or "year-to-2027-03"
     label: str
     start: date | None  # first month, inclusive
     end: date | None  # first month after the period
@@ -80,6 +86,12 @@ class Period:
         """The period a key names, or None if it names none."""
         if key == ALL_TIME:
             return cls(ALL_TIME, str(_("All time")), None, None)
+        if (found := _YEAR.fullmatch(key)) and int(found[1]) - 1 in YEARS:
+            end = date(int(found[1]), YEAR_STARTS, 1)
+            closing = months.shift(end, -1)
+            label = _("Year ending %(month)s") % {"month": date_format(closing, "F Y")}
+            short = _("Year to\n%(month)s") % {"month": date_format(closing, "M Y")}
+            return cls(key, str(label), months.shift(end, -12), end, str(short))
         if (found := _QUARTER.fullmatch(key)) and int(found[1]) in YEARS:
             year, quarter = int(found[1]), int(found[2])
             start = date(year, 3 * quarter - 2, 1)
@@ -94,27 +106,61 @@ class Period:
     def __contains__(self, month):
         return self.start is None or self.start <= month < self.end
 
+    def previous(self):
+        """The period of the same kind just before this one, which it is compared
+        with (the year before a year); None for all time."""
+        if self.start is None:
+            return None
+        if _YEAR.fullmatch(self.key):
+            return Period.parse(_year_key(self.start))
+        if _QUARTER.fullmatch(self.key):
+            return Period.parse(months.quarter_key(months.shift(self.start, -3)))
+        return Period.parse(f"{months.shift(self.start, -1):%Y-%m}")
+
+
+def _year_key(end):
+    """The key of the year (April to March) that ends just before ``end``, the first
+    day of an April."""
+    return f"year-to-{end.year}-03"
+
+
+def _whole_years(quarters):
+    """The years (April to March) all four of whose quarters are among ``quarters``
+    (first months), each as the first day of the April after it, oldest first."""
+    whole = set(quarters)
+    return [
+        months.shift(start, 12)
+        for start in sorted(whole)
+        if start.month == YEAR_STARTS
+        and all(months.shift(start, 3 * later) in whole for later in (1, 2, 3))
+    ]
+
 
 def periods(force, threshold):
-    """The periods offered for a force (None: every force), newest first: every month
-    and whole quarter published and holding at least the threshold of its responses,
-    and all time (every published month) if it does."""
+    """The periods offered for a force (None: every force), newest first: all time
+    (every published month), then each year (April to March) of four whole quarters,
+    each whole quarter and each month published, each only if it holds at least the
+    threshold of its responses."""
     published = published_months()
     tallies = Filters(force, Period.parse(ALL_TIME), None).tallies()
     bases = dict(
         tallies.filter(question="", choice="").values_list("month").annotate(Sum("responses"))
     )
+
+    def enough(start, count):
+        return sum(bases.get(months.shift(start, i), 0) for i in range(count)) >= threshold
+
+    quarters = whole_quarters(published)
     choices = [Period.parse(ALL_TIME)] if sum(bases.values()) >= threshold else []
     choices += [
-        Period.parse(months.quarter_key(start))
-        for start in reversed(whole_quarters(published))
-        if sum(bases.get(months.shift(start, i), 0) for i in range(3)) >= threshold
+        Period.parse(_year_key(end))
+        for end in reversed(_whole_years(quarters))
+        if enough(months.shift(end, -12), 12)
     ]
     choices += [
-        Period.parse(f"{m.year}-{m.month:02d}")
-        for m in reversed(published)
-        if bases.get(m, 0) >= threshold
+        Period.parse(months.quarter_key(start)) for start in reversed(quarters) if enough(start, 3)
     ]
+    choices += [Period.parse(f"{m:%Y-%m}") for m in reversed(published) if enough(m, 1)]
     return choices
 
 
@@ -296,17 +342,22 @@ def _offered(table, groups):
     return not any(cell.hidden for cell in table.cells if cell.key in groups)
 
 
+def breakdown_label(key):
+    """What a breakdown's key (BY_FORCE or a key in BY_QUESTION) is called."""
+    return _("Force") if key == BY_FORCE else QUESTIONNAIRE.questions[key].text
+
+
 def _breakdowns(filters, counts, threshold):
     """(key, label) of each breakdown the filters allow, in the order offered."""
-    by = [(BY_FORCE, "force", _("Force"))] if filters.force is None else []
-    by += [(key, key, QUESTIONNAIRE.questions[key].text) for key in BY_QUESTION]
-    for key, asked, label in by:
+    by = [(BY_FORCE, "force")] if filters.force is None else []
+    by += [(key, key) for key in BY_QUESTION]
+    for key, asked in by:
         question = QUESTIONNAIRE.questions[asked]
         distribution = {c.key: counts.get((asked, c.key), NONE) for c in question.choices}
         table = disclosure.protect(distribution, counts.get((asked, ""), NONE), threshold)
         groups = FORCE_SLUGS if key == BY_FORCE else distribution
         if _offered(table, groups):
-            yield key, label
+            yield key, breakdown_label(key)
 
 
 def _breakdown(filters, threshold, shown_base, offered):
@@ -444,6 +495,7 @@ class Share:
     low: int
     high: int
     base: int  # the published number who answered
+    part: int  # the published number giving the positive answers
 
     @classmethod
     def of(cls, part, whole):
@@ -451,7 +503,7 @@ class Share:
         middle = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
         half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
         low, high = max(middle - half, 0), min(middle + half, 1)
-        return cls(disclosure.percent(part, whole), round(100 * low), round(100 * high), n)
+        return cls(disclosure.percent(part, whole), round(100 * low), round(100 * high), n, part)
 
 
 @dataclass(frozen=True)
@@ -460,6 +512,7 @@ class Measure:
     label: str
     share: Share | None  # under the filters; None when it cannot be shown
     national: Share | None  # England and Wales, for one force's view
+    previous: Share | None = None  # the previous comparable period, when both show
 
     @property
     def difference(self):
@@ -472,6 +525,34 @@ class Measure:
         if self.national.percent > self.share.high:
             return "lower"
         return "similar"
+
+    @property
+    def change(self):
+        """Percentage points since the previous comparable period, or None."""
+        if self.share is None or self.previous is None:
+            return None
+        return self.share.percent - self.previous.percent
+
+    @property
+    def size_of_change(self):
+        """How many points the share rose or fell (for wording the change)."""
+        return abs(self.change or 0)
+
+    @property
+    def clear_change(self):
+        """Whether the change is larger than chance would probably make it: outside the
+        95% interval of the difference between two independent samples of these sizes,
+        from their pooled share, widened by the noise and rounding each published count
+        carries (disclosure.PUBLISHED_VARIANCE, in both the part and the base)."""
+        if self.change is None:
+            return False
+        now, before = self.share, self.previous
+        p = (now.part + before.part) / (now.base + before.base)
+        sampling = p * (1 - p) * (1 / now.base + 1 / before.base)
+        published = (
+            disclosure.PUBLISHED_VARIANCE * (1 + p * p) * (1 / now.base**2 + 1 / before.base**2)
+        )
+        return abs(self.change) > 100 * Z * math.sqrt(sampling + published)
 
 
 def _positive(counts, group, key, positive, threshold):
@@ -494,25 +575,26 @@ def _share(counts, key, positive, threshold):
     return Share.of(*shown) if shown else None
 
 
-def key_measures(filters, threshold):
+def key_measures(filters, threshold, previous=None):
     """The headline view: each key measure under the filters, beside England and Wales
     for one force's view (a force analyst may see the national figure, never another
-    force's). Both come from the tables the results pages publish."""
+    force's), and beside the ``previous`` comparable period when one is offered. All
+    come from the tables the results pages publish."""
     measures = [m for m in KEY_MEASURES if m[0] in QUESTIONNAIRE.questions]
     keys = [key for key, _positive, _label in measures]
-    counts = _counted(filters.tallies().filter(question__in=keys), "question", "choice")
-    national = None
-    if filters.force:
-        everyone = Filters(None, filters.period, filters.reported)
-        national = _counted(everyone.tallies().filter(question__in=keys), "question", "choice")
+
+    def shares(chosen):
+        counts = _counted(chosen.tallies().filter(question__in=keys), "question", "choice")
+        return {key: _share(counts, key, positive, threshold) for key, positive, _ in measures}
+
+    mine = shares(filters)
+    national = shares(Filters(None, filters.period, filters.reported)) if filters.force else {}
+    before = {}
+    if previous is not None:
+        before = shares(Filters(filters.force, previous, filters.reported))
     return [
-        Measure(
-            key,
-            str(label),
-            _share(counts, key, positive, threshold),
-            _share(national, key, positive, threshold) if national is not None else None,
-        )
-        for key, positive, label in measures
+        Measure(key, str(label), mine[key], national.get(key), before.get(key))
+        for key, _positive, label in measures
     ]
 
 
@@ -567,27 +649,64 @@ class Trend:
         return [xy for xy in self._xy() if xy is not None]
 
 
+@dataclass(frozen=True)
+class Trends:
+    every: str  # what each point covers: MONTH, QUARTER or YEAR
+    series: list  # [Trend], one per headline measure; empty when there is no trend
+
+    @property
+    def shown(self):
+        """Whether any point of any measure can be shown."""
+        return any(trend.shown for trend in self.series)
+
+
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+
+
 def _trend_periods(filters):
-    """The periods a trend runs over, oldest first: for one force, each whole published
-    quarter in the filters' period (a force's month is seldom enough people); for every
-    force together, each published month."""
+    """(what a point covers, [Period] oldest first) for each way a trend may run, the
+    finest first: for every force together, each published month; for one force (a
+    force's month is seldom enough people), each whole published quarter, then each
+    whole published year (April to March)."""
     published = [month for month in published_months() if month in filters.period]
     if not filters.force:
-        return [Period.parse(f"{month:%Y-%m}") for month in published]
-    return [Period.parse(months.quarter_key(start)) for start in whole_quarters(published)]
+        return [(MONTH, [Period.parse(f"{month:%Y-%m}") for month in published])]
+    quarters = whole_quarters(published)
+    return [
+        (QUARTER, [Period.parse(months.quarter_key(start)) for start in quarters]),
+        (YEAR, [Period.parse(_year_key(end)) for end in _whole_years(quarters)]),
+    ]
 
 
 def trends(filters, threshold):
-    """Each headline measure per period (_trend_periods), from that period's protected
-    table: a period whose table is withheld, or whose positive answers are hidden, is a
-    gap. A point adds no figure of its own: it is the shown positive cells as a share of
-    the shown number who answered, as the table for that period shows them. A measure
-    with no point at all comes back with no points shown, and is not drawn."""
-    periods = _trend_periods(filters)
-    if len(periods) < 2:
-        return []
+    """Each headline measure per period, from that period's protected table: a period
+    whose table is withheld, or whose positive answers are hidden, is a gap. A point
+    adds no figure of its own: it is the shown positive cells as a share of the shown
+    number who answered, as the table for that period shows them.
+
+    The finest way of running (_trend_periods) at which at least half the points can
+    be shown is chosen; failing that, the one showing most points (the finer on a
+    tie), so that a force whose quarters are too small sees its years. None when no
+    way has two periods; a measure with no point at all comes back with no points
+    shown, and is not drawn."""
+    ways = [(every, periods) for every, periods in _trend_periods(filters) if len(periods) > 1]
+    if not ways:
+        return None
     rows = filters.tallies().filter(question__in=HEADLINES)
     by_month = _counted(rows, "month", "question", "choice")
+    best, most = None, -1
+    for every, periods in ways:
+        series = _series(by_month, periods, threshold)
+        shown = sum(len(trend.shown) for trend in series)
+        if 2 * shown >= sum(len(trend.points) for trend in series):
+            return Trends(every, series)
+        if shown > most:
+            best, most = Trends(every, series), shown
+    return best
+
+
+def _series(by_month, periods, threshold):
+    """Each headline measure's Trend over ``periods``, from counts by month."""
     counts = {}
     for (month, question, choice), count in by_month.items():
         for period in periods:

@@ -7,6 +7,7 @@ is exempt from CSRF cookies and protected by a signed single-use token in the fo
 """
 
 import logging
+from datetime import date
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -18,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from surveys import kept, tokens
+from surveys.export import RESEARCH_MINIMUM_ROWS
 from surveys.forms import EligibilityForm, SurveyForm
 from surveys.models import Response
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, QUESTIONNAIRES, Kind, live
@@ -25,6 +27,11 @@ from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, QUESTIONNAIRES, Ki
 logger = logging.getLogger(__name__)
 
 _ELIGIBILITY_KEYS = frozenset(q.key for q in ELIGIBILITY.questions)
+
+# When the accessibility statement was written, and when the checks it describes last
+# ran in full by hand; the statement shows both and must be reviewed at least yearly.
+ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 12, 5)
+ACCESSIBILITY_LAST_TESTED = date(2026, 12, 5)
 
 
 @require_safe
@@ -40,6 +47,49 @@ def before_you_start(request):
 @require_safe
 def safety(request):
     return kept.render(request, "surveys/safety.html")
+
+
+@require_safe
+def privacy(request):
+    return kept.render(request, "surveys/privacy.html", lambda slot: _privacy_context())
+
+
+@require_safe
+def accessibility(request):
+    return kept.render(
+        request, "surveys/accessibility.html", lambda slot: _accessibility_context()
+    )
+
+
+def _privacy_context():
+    """What the privacy notice takes from the deployment's settings and from the rules
+    the code applies (docs/respondents.md), so that it cannot drift from either."""
+    return {
+        **_responsible(),
+        "contact": settings.PRIVACY_CONTACT,
+        "lawful_basis": settings.PRIVACY_LAWFUL_BASIS,
+        "retention_months": settings.RETENTION_MONTHS,
+        "threshold": settings.DISCLOSURE_THRESHOLD,
+        "research_minimum": RESEARCH_MINIMUM_ROWS,
+    }
+
+
+def _accessibility_context():
+    return {
+        **_responsible(),
+        "contact": settings.ACCESSIBILITY_CONTACT,
+        "prepared": ACCESSIBILITY_STATEMENT_PREPARED,
+        "tested": ACCESSIBILITY_LAST_TESTED,
+    }
+
+
+def _responsible():
+    # A placeholder that still reads as a sentence until the deployment names itself
+    # (manage.py check --deploy warns until it does).
+    return {
+        "controller": settings.PRIVACY_CONTROLLER
+        or _("[name of the organisation that runs the survey]")
+    }
 
 
 @require_safe

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from surveys import questionnaire, tokens
 from surveys.forces import load_forces
@@ -38,6 +38,15 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"CI: {len(skipped)} test(s) skipped; skipping is not allowed in CI.")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_request_only():
+    """A request to a Welsh page leaves Welsh active in its thread (LocaleMiddleware
+    sets each request's language and never resets it); a test starts with none, as each
+    request does, so that a URL it reverses is not Welsh by accident."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

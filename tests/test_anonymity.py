@@ -98,6 +98,8 @@ def test_the_whole_journey_sets_no_cookie(client, token):
         client.get(reverse("surveys:start")),
         client.get(reverse("surveys:before_you_start")),
         client.get(reverse("surveys:safety")),
+        client.get(reverse("surveys:privacy")),
+        client.get(reverse("surveys:accessibility")),
         client.get(SURVEY),
         client.post(SURVEY, {"stage": "eligibility"}),
         client.post(SURVEY, {"stage": "eligibility", "age_18_or_over": "yes", "reported": "no"}),

@@ -18,10 +18,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from surveys.admin import ResponseAdmin
-from surveys.export import RESEARCH_MINIMUM_ROWS
+from surveys.export import RESEARCH_MINIMUM_ROWS, covers_whole_quarters
 from surveys.models import AuditEntry, Response
 from surveys.publication import publish_due
 from surveys.redaction import redact
+from surveys.results import Period
 from tests.research_data import (
     PART_QUARTER_MONTH,
     PUBLISHED_ON,
@@ -362,3 +363,11 @@ def test_random_query_strings_on_the_list_and_export_are_never_a_500(
         assert response.status_code in (200, 400), (path, query, response.status_code)
 
     send()
+
+
+@pytest.mark.parametrize(
+    ("key", "whole"),
+    [("all", True), ("2026-Q2", True), ("year-to-2026-03", True), ("2026-04", False)],
+)
+def test_a_research_export_may_cover_a_quarter_a_year_or_all_time_never_a_month(key, whole):
+    assert covers_whole_quarters(Period.parse(key)) is whole

@@ -14,7 +14,7 @@ from surveys.disclosure import protect, publish
 from surveys.export import spreadsheet_safe
 from surveys.models import RECORD_KEYS, AuditEntry, Count, PublishedMonth, Response
 from surveys.questionnaire import QUESTIONNAIRE
-from surveys.results import QuestionResult, Share
+from surveys.results import Measure, QuestionResult, Share
 from tests.publishing import publish_everything, store
 from tests.staff import sign_in
 from tests.survey_data import submission
@@ -363,7 +363,7 @@ def test_national_trends_come_from_protected_monthly_figures(client, analysts):
     _seed(count=4800, seed=9)
     sign_in(client, analysts["national"])
     page = client.get(RESULTS)
-    trends = page.context["trends"]
+    trends = page.context["trends"].series
     assert [t.question.key for t in trends] == [
         "dignity_respect", "believed", "kept_informed", "good_job",
     ]  # fmt: skip
@@ -382,7 +382,7 @@ def test_a_forces_trends_run_quarter_by_quarter(client, analysts):
     _seed(count=2400, force="kent", seed=9)  # about 100 a month
     sign_in(client, analysts["kent"])
     page = client.get(RESULTS)
-    believed = page.context["trends"][1]
+    believed = page.context["trends"].series[1]
     assert "Quarter by quarter" in page.content.decode()
     keys = [period.key for period, _percent in believed.points]
     assert keys
@@ -400,23 +400,41 @@ def test_a_forces_trends_run_quarter_by_quarter(client, analysts):
 
 def test_a_measure_with_no_period_to_show_is_not_drawn_and_says_why(client, analysts):
     this_quarter = months.quarter_start(date.today().replace(day=1))
-    for back in (6, 3):  # two whole quarters, each answered too thinly to show
+    for back in (6, 3):  # two whole quarters, "believed" answered too thinly to show
         start = months.shift(this_quarter, -back)
         answers = [{"believed": [choice]} for choice in ["always", "often", "never"] * 4]
-        store(start, answers)
+        store(start, [*answers, *[{"dignity_respect": [c]} for c in ["always", "often"] * 12]])
     publish_everything()
     sign_in(client, analysts["kent"])
     page = client.get(RESULTS)
-    believed = page.context["trends"][1]
+    dignity, believed = page.context["trends"].series[:2]
     assert len(believed.points) >= 2
+    assert dignity.shown
     assert not believed.shown
-    assert "No quarter has enough answers to show this measure" in page.content.decode()
+    text = page.content.decode()
+    assert "No quarter or year has enough answers to show this measure" in text
+    assert text.count("trend-chart") == 1  # dignity's chart alone
+
+
+def test_a_trend_with_nothing_to_show_says_so_once(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    for back in (6, 3):
+        answers = [{"believed": [choice]} for choice in ["always", "often", "never"] * 4]
+        store(months.shift(this_quarter, -back), answers)
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page = client.get(RESULTS)
+    assert not page.context["trends"].shown
+    text = page.content.decode()
+    assert "Too few people have answered yet to show these measures" in text
+    assert "No quarter or year has enough answers" not in text
+    assert "trend-chart" not in text
 
 
 def test_periods_with_too_few_answers_are_gaps(client, analysts):
     _seed(count=300, seed=9)  # about 12 a month nationally
     sign_in(client, analysts["national"])
-    trends = client.get(RESULTS).context["trends"]
+    trends = client.get(RESULTS).context["trends"].series
     assert any(percent is None for t in trends for _period, percent in t.points)
     for trend in trends:
         # Each gap breaks the line: no line bridges a hidden period.
@@ -450,8 +468,8 @@ def test_a_diverging_bar_leaves_out_a_hidden_answer_outside_its_scale():
 
 
 def test_a_95_percent_interval_comes_from_the_published_figures():
-    assert Share.of(50, 100) == Share(50, 40, 60, 100)
-    assert Share.of(0, 100) == Share(0, 0, 4, 100)
+    assert Share.of(50, 100) == Share(50, 40, 60, 100, 50)
+    assert Share.of(0, 100) == Share(0, 0, 4, 100, 0)
     wide, narrow = Share.of(10, 20), Share.of(1000, 2000)
     assert wide.high - wide.low > 35 > 5 > narrow.high - narrow.low
 
@@ -505,3 +523,137 @@ def test_a_view_leaves_out_only_what_cannot_happen_under_its_filters(client, ana
     theirs = {row.question.key for _s, rows in others.sections for row in rows}
     assert {"reasons_not_reported", "force_area"} <= theirs
     assert not {"force", "reported", "believed", "encourage_friend"} & theirs
+
+
+def _believed(**counts):
+    return [{"believed": [choice]} for choice, n in counts.items() for _ in range(n)]
+
+
+def _last_whole_year_end():
+    """The first day of the newest April whose year (April to March) before it has
+    ended: every month of that year is published by publish_everything."""
+    today = date.today().replace(day=1)
+    april = date(today.year, 4, 1)
+    return april if april <= today else date(today.year - 1, 4, 1)
+
+
+def test_a_forces_trends_run_year_by_year_when_its_quarters_are_too_small(client, analysts):
+    end = _last_whole_year_end()
+    starts = [months.shift(end, -24 + 3 * n) for n in range(8)]  # two years' quarters
+    for start in starts:  # each quarter's "always" and "often" too few to show
+        store(start, _believed(always=6, often=6, never=6))
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page = client.get(RESULTS)
+    trends = page.context["trends"]
+    assert trends.every == "year"
+    assert "Year by year" in page.content.decode()
+    believed = trends.series[1]
+    keys = [period.key for period, _percent in believed.points]
+    assert keys == [f"year-to-{end.year - 1}-03", f"year-to-{end.year}-03"]
+    assert len(believed.shown) == 2
+    period, percent = believed.shown[0]
+    assert (period.start, period.end) == (starts[0], starts[4])
+    assert period.label == f"Year ending March {end.year - 1}"
+    answered = Response.objects.filter(
+        submitted_month__gte=period.start, submitted_month__lt=period.end
+    )
+    assert percent == _positive_share(list(answered))
+    # Each year is a period of its own, as the filters offer it, compared with the one
+    # before it.
+    offered = [p.key for p in page.context["periods"]]
+    assert keys[0] in offered
+    assert keys[1] in offered
+    year = client.get(RESULTS, {"period": keys[1]})
+    assert year.context["results"].shown_base
+    assert year.context["previous"].key == keys[0]
+
+
+def test_years_run_april_to_march_and_a_year_key_is_checked(client, analysts):
+    end = _last_whole_year_end()
+    store(months.shift(end, -3), _believed(always=20, never=20))  # its last quarter
+    publish_everything()  # from January: no whole year from April to March
+    sign_in(client, analysts["kent"])
+    offered = [p.key for p in client.get(RESULTS).context["periods"]]
+    assert not any(key.startswith("year-") for key in offered)
+    for malformed in ("year-to-2026-04", "year-to-2026-3", "year-2026-Q1", "year-to-١٩٩٩-03"):
+        assert client.get(RESULTS, {"period": malformed}).status_code == 400, malformed
+    unpublished = client.get(RESULTS, {"period": "year-to-2099-03"})
+    assert unpublished.context["results"] is None
+
+
+def _by_quarter(client, quarter):
+    page = client.get(RESULTS, {"period": months.quarter_key(quarter)})
+    return page, {m.key: m for m in page.context["measures"]}["believed"]
+
+
+def test_key_measures_show_the_change_since_the_previous_period_when_both_show(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    earlier, later = months.shift(this_quarter, -6), months.shift(this_quarter, -3)
+    store(earlier, _believed(always=20, often=10, sometimes=10, never=40))
+    store(later, _believed(always=40, often=30, sometimes=10, never=10))
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page, believed = _by_quarter(client, later)
+    assert page.context["previous"].key == months.quarter_key(earlier)
+    _before, previous = _by_quarter(client, earlier)
+    assert believed.previous == previous.share  # the earlier page's own figure
+    assert believed.change == believed.share.percent - previous.share.percent > 20
+    assert believed.clear_change
+    text = page.content.decode()
+    assert f"Change since:<br>{months.quarter_key(earlier).replace('-', ' ')}" in text
+    assert f"<td>up {believed.change} points</td>" in text
+    # The page says when periods appear and why a bookmark may stop working.
+    assert "A month appears a week after it ends" in text
+    assert "A bookmarked period may then no longer be offered" in text
+    # All time has nothing before it; nor has the first quarter.
+    assert client.get(RESULTS).context["previous"] is None
+    assert _by_quarter(client, earlier)[0].context["previous"] is None
+
+
+def test_a_small_change_is_not_called_clear(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    earlier, later = months.shift(this_quarter, -6), months.shift(this_quarter, -3)
+    store(earlier, _believed(always=15, often=15, sometimes=15, never=15))
+    store(later, _believed(always=15, often=20, sometimes=15, never=15))
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page, believed = _by_quarter(client, later)
+    assert believed.change is not None
+    assert not believed.clear_change
+    assert f"No clear change (up {believed.change} point" in page.content.decode()
+
+
+def test_a_change_is_clear_only_beyond_what_sampling_and_published_noise_could_make():
+    before = Share.of(20, 40)  # published figures: 50%
+    # 75%: outside sampling's 95% interval alone (about 22 points), but within it once
+    # the noise and rounding of four published counts are allowed for.
+    assert not Measure("believed", "", Share.of(30, 40), None, before).clear_change
+    assert Measure("believed", "", Share.of(35, 40), None, before).clear_change
+    assert Measure("believed", "", Share.of(350, 400), None, Share.of(200, 400)).clear_change
+    same = Measure("believed", "", Share.of(20, 40), None, before)
+    assert (same.change, same.clear_change) == (0, False)
+
+
+def test_no_change_is_shown_against_a_period_that_is_not_offered(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    earlier, later = months.shift(this_quarter, -6), months.shift(this_quarter, -3)
+    store(earlier, _believed(always=4, never=4))  # too few: the quarter is not offered
+    store(later, _believed(always=40, often=30, sometimes=10, never=10))
+    publish_everything()
+    sign_in(client, analysts["kent"])
+    page, believed = _by_quarter(client, later)
+    assert page.context["previous"] is None
+    assert believed.previous is None
+    assert "Change since" not in page.content.decode()
+
+
+def test_a_bookmarked_breakdown_that_is_not_available_stays_chosen(client, analysts):
+    this_quarter = months.quarter_start(date.today().replace(day=1))
+    store(months.shift(this_quarter, -3), _believed(always=20, never=20))
+    publish_everything()
+    sign_in(client, analysts["national"])
+    page = client.get(RESULTS, {"breakdown": "ethnicity"})
+    assert page.context["results"].breakdown_unavailable
+    assert '<option value="ethnicity" selected>' in page.content.decode()
+    assert "(not available here)" in page.content.decode()

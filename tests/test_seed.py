@@ -53,12 +53,14 @@ def test_one_seed_for_two_forces_adds_both():
 def test_the_realistic_profile_has_the_national_surveys_volume_and_spread():
     call_command("seed_responses", profile="realistic", seed=4)
     responses = Response.objects.all()
-    assert responses.count() == 6000  # about 3,000 a year, over 24 months
-    assert 0.07 < responses.filter(reported=False).count() / 6000 < 0.13
+    assert responses.count() == 9000  # about 3,000 a year, over RETENTION_MONTHS (36)
+    assert 0.07 < responses.filter(reported=False).count() / 9000 < 0.13
     by_force = Counter(responses.exclude(force=None).values_list("force", flat=True))
     # In proportion to the people each force serves: the Met about 5 times Kent's.
     assert 3.5 < by_force["metropolitan"] / by_force["kent"] < 6.5
-    assert by_force["kent"] / 24 < 10  # a handful a month, as a real force sees
+    assert by_force["kent"] / 36 < 10  # a handful a month, as a real force sees
+    months = set(responses.values_list("submitted_month", flat=True))
+    assert len(months) == 36
 
 
 def test_the_stress_profile_needs_a_count():

@@ -15,6 +15,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "survey.example.org",
     "DATABASE_URL": "postgres://survey@db.example.org:5432/soteria",
+    "PRIVACY_CONTROLLER": "Example University",
+    "PRIVACY_CONTACT": "dpo@example.ac.uk",
 }
 
 
@@ -24,7 +26,8 @@ def _run(code, *args, **changes):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "QUICK_", "DISCLOSURE_")) and k != "DATABASE_URL"
+        if not k.startswith(("DJANGO_", "QUICK_", "DISCLOSURE_", "PRIVACY_", "ACCESSIBILITY_"))
+        and k not in {"DATABASE_URL", "RETENTION_MONTHS"}
     }
     env.update(PRODUCTION)
     for key, value in changes.items():
@@ -68,6 +71,10 @@ def test_production_settings_start():
             "javascript:alert(1)",
             "QUICK_EXIT_URL must be an absolute http(s) URL",
         ),
+        ("PRIVACY_CONTACT", "the data protection officer", "PRIVACY_CONTACT must be an e-mail"),
+        ("ACCESSIBILITY_CONTACT", "ring us", "ACCESSIBILITY_CONTACT must be an e-mail"),
+        ("PRIVACY_LAWFUL_BASIS", "consent", "PRIVACY_LAWFUL_BASIS must be public_task or"),
+        ("RETENTION_MONTHS", "0", "RETENTION_MONTHS must be at least 1"),
     ],
 )
 def test_bad_or_missing_setting_stops_start_up_naming_it(variable, value, message):

@@ -17,6 +17,8 @@ from tests.survey_data import posted_answers, stored_answers, submission, token_
 
 WELSH_NAMED = {"dyfed-powys", "gwent", "north-wales", "south-wales", "british-transport-police"}
 CATALOGUE = settings.BASE_DIR / "locale" / "cy" / "LC_MESSAGES" / "django.po"
+# The respondent pages with an address of their own that a GET shows.
+PAGES = ["start", "before_you_start", "safety", "privacy", "accessibility", "thank_you"]
 pytestmark = pytest.mark.django_db
 
 
@@ -43,7 +45,7 @@ def test_welsh_pages_live_under_cy_and_english_ones_have_no_prefix():
     assert _en("survey") == "/survey/"
 
 
-@pytest.mark.parametrize("name", ["start", "before_you_start", "safety", "survey", "thank_you"])
+@pytest.mark.parametrize("name", [*PAGES, "survey"])
 def test_every_welsh_page_is_in_welsh_and_links_to_itself_in_english(client, name):
     response = client.get(_cy(name))
     html = response.content.decode()
@@ -62,7 +64,7 @@ def test_every_welsh_page_is_in_welsh_and_links_to_itself_in_english(client, nam
     assert '<span aria-current="true">Cymraeg</span>' in html
 
 
-@pytest.mark.parametrize("name", ["start", "before_you_start", "safety", "thank_you"])
+@pytest.mark.parametrize("name", PAGES)
 def test_every_english_page_links_to_itself_in_welsh(client, name):
     html = client.get(_en(name)).content.decode()
     assert '<html lang="en-gb"' in html
@@ -230,6 +232,36 @@ def test_every_string_has_a_welsh_translation():
     assert plurals == 4  # Django's own Welsh catalogue has four
     assert len(_entries(CATALOGUE)) > 300
     assert _unfinished(CATALOGUE, plurals) == []
+
+
+def _markup_changed(path):
+    """Entries whose translation does not carry the English's markup exactly: every tag
+    with its attributes (a link's address, <strong>), as often as the English has it."""
+    tag = re.compile(r"<[^>]+>")
+    return [
+        msgid
+        for _context, msgid, _plural, strings, _flags in _entries(path)
+        if any(sorted(tag.findall(text)) != sorted(tag.findall(msgid)) for text in strings)
+    ]
+
+
+def test_every_translation_keeps_the_links_and_emphasis_of_the_english():
+    assert _markup_changed(CATALOGUE) == []
+
+
+def test_changed_markup_is_found(tmp_path):
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid "Call <strong>999</strong>."\nmsgstr "Ffoniwch 999."\n\n'
+        'msgid "See <a href=\\"https://ico.org.uk/\\">the ICO</a>"\n'
+        'msgstr "Gweler <a href=\\"https://example.org/\\">yr ICO</a>"\n\n'
+        'msgid "Call <strong>111</strong>."\nmsgstr "Ffoniwch <strong>111</strong>."\n',
+        encoding="utf-8",
+    )
+    assert _markup_changed(po) == [
+        "Call <strong>999</strong>.",
+        'See <a href=\\"https://ico.org.uk/\\">the ICO</a>',
+    ]
 
 
 def test_unfinished_entries_are_found(tmp_path):

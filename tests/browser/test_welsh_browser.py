@@ -100,7 +100,13 @@ def test_escape_leaves_a_welsh_page(page, site, exit_stub):
     assert exit_stub.visits()
 
 
-@pytest.mark.parametrize("path", ["/cy/", "/cy/before-you-start/", "/cy/safety/", "/cy/dim/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        *("/cy/", "/cy/before-you-start/", "/cy/safety/"),
+        *("/cy/privacy/", "/cy/accessibility/", "/cy/dim/"),
+    ],
+)
 def test_welsh_pages_have_no_violations(page, site, axe, path):
     page.goto(site + path)
     assert page.evaluate("document.documentElement.lang") == "cy"

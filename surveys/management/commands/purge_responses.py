@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -17,7 +18,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--older-than-months", type=int, required=True)
+        parser.add_argument(
+            "--older-than-months",
+            type=int,
+            default=settings.RETENTION_MONTHS,
+            help="Default: RETENTION_MONTHS (%(default)s), the period the privacy notice gives.",
+        )
 
     def handle(self, *args, older_than_months, **options):
         if older_than_months < 1:

@@ -12,6 +12,7 @@ import random
 import uuid
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -27,6 +28,9 @@ from surveys.questionnaire import (
     live,
 )
 
+# The stress profile spreads its responses over two years; the realistic one over the
+# months the survey keeps (RETENTION_MONTHS), as analysts see it once it has run that
+# long: long enough for years (April to March) to compare.
 MONTHS_BACK = 24
 SKIP_RATE = 0.08
 # Ordered scales, best answer first; for these the answer leans with the experience.
@@ -91,7 +95,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--count",
             type=int,
-            help=f"How many; the realistic profile's default is {REALISTIC_A_YEAR:,} a year.",
+            help=f"How many; the realistic profile's default is {REALISTIC_A_YEAR:,} a year "
+            "over the months the survey keeps (RETENTION_MONTHS).",
         )
         parser.add_argument("--force", help="Only this force (slug); default: all forces.")
         parser.add_argument(
@@ -100,10 +105,11 @@ class Command(BaseCommand):
         parser.add_argument("--profile", choices=sorted(PROFILES), default="stress")
 
     def handle(self, *args, count, force, seed, profile, **options):
+        span = settings.RETENTION_MONTHS if profile == "realistic" else MONTHS_BACK
         if count is None:
             if profile != "realistic":
                 raise CommandError("--count is needed, except with --profile realistic.")
-            count = REALISTIC_A_YEAR * MONTHS_BACK // 12
+            count = REALISTIC_A_YEAR * span // 12
         if count < 1:
             raise CommandError("--count must be at least 1.")
         if force and force not in FORCE_SLUGS:
@@ -116,7 +122,7 @@ class Command(BaseCommand):
         this_month = date.today().replace(day=1)
         # A published month's figures never change (surveys.publication): seed the rest.
         published = set(PublishedMonth.objects.values_list("month", flat=True))
-        months = [shift(this_month, -back) for back in range(MONTHS_BACK)]
+        months = [shift(this_month, -back) for back in range(span)]
         months = [month for month in months if month not in published]
         if not months:
             raise CommandError("Every month it would seed is published already.")

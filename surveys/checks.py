@@ -1,0 +1,19 @@
+"""Deployment checks (`manage.py check --deploy`) for what only an operator can supply."""
+
+from django.conf import settings
+from django.core.checks import Warning, register
+
+
+@register("privacy", deploy=True)
+def privacy_notice_names_who_is_responsible(app_configs, **kwargs):
+    """The privacy notice must say who the controller is and how to reach them; without
+    these settings it shows a placeholder that no respondent can act on."""
+    return [
+        Warning(
+            f"{name} is not set: the privacy notice shows a placeholder instead.",
+            hint="Set it for this deployment; see README.md, 'Settings'.",
+            id=f"surveys.W00{number}",
+        )
+        for number, name in enumerate(["PRIVACY_CONTROLLER", "PRIVACY_CONTACT"], 1)
+        if not getattr(settings, name)
+    ]
