@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from django.conf import settings
+from django.core import checks
 from django.urls import reverse
 from django.utils.translation import override
 
@@ -299,3 +300,15 @@ def test_the_admin_stays_in_english(admin_client):
     page = admin_client.get(reverse("admin:index"), headers={"accept-language": "cy"})
     assert '<html lang="en-gb"' in page.content.decode()
     assert admin_client.get("/cy/admin/").status_code == 404
+
+
+def test_deploy_checks_warn_while_the_welsh_catalogue_is_not_compiled(settings, tmp_path):
+    source = tmp_path / "cy" / "LC_MESSAGES" / "django.po"
+    source.parent.mkdir(parents=True)
+    source.write_bytes(CATALOGUE.read_bytes())
+    settings.LOCALE_PATHS = [tmp_path]
+    found = checks.run_checks(include_deployment_checks=True, tags=["translation"])
+    assert [message.id for message in found] == ["surveys.W003"]
+    compiled = source.with_suffix(".mo")
+    subprocess.run(["/usr/bin/msgfmt", "-o", str(compiled), str(source)], check=True)
+    assert checks.run_checks(include_deployment_checks=True, tags=["translation"]) == []
