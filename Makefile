@@ -1,6 +1,6 @@
 # Soteria Survey. `make run` serves the app; `make test` runs every check CI runs.
-# Both create .venv, install the pinned dependencies and provide PostgreSQL
-# (see scripts/database.py for the order it tries).
+# Both create .venv, install the pinned dependencies and provide PostgreSQL with its two
+# roles, the tables' owner and the app's (see scripts/database.py).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -43,8 +43,8 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 run: $(VENV)/.installed messages
-	@url=$$($(PY) scripts/database.py url); \
-	export DATABASE_URL="$$url" DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; \
+	@roles=$$($(PY) scripts/database.py env); eval "$$roles"; \
+	export DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; \
 	$(PY) manage.py migrate --noinput; \
 	$(PY) manage.py publish_results; \
 	$(PY) manage.py create_demo_accounts; \
@@ -52,8 +52,8 @@ run: $(VENV)/.installed messages
 	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed chromium messages
-	@url=$$($(PY) scripts/database.py url); \
-	export DATABASE_URL="$$url" $(TEST_ENV); \
+	@roles=$$($(PY) scripts/database.py env); eval "$$roles"; \
+	export $(TEST_ENV); \
 	$(MAKE) --no-print-directory lint; \
 	$(MAKE) --no-print-directory audit; \
 	$(PY) manage.py makemigrations --check --dry-run; \

@@ -1,8 +1,10 @@
 """Production WSGI server settings: `gunicorn soteria_survey.wsgi` reads this file.
 
-The access log leaves out the client address, user agent and referrer, and gunicorn's
-own error log leaves out the address it names when it refuses a malformed request:
-respondents' visits must not be traceable from logs (DESIGN.md, anonymity rule 3).
+Respondents' visits must not be traceable from logs (README.md, "Security"). The access
+log has a line for staff requests (the admin's URLs) only, without the client address,
+user agent or referrer: a respondent's request leaves no line, so neither the pages
+they reached, nor their language, nor the size and timing of a reply shows. gunicorn's
+own error log leaves out the address it names when it refuses a malformed request.
 """
 
 import logging
@@ -32,12 +34,21 @@ class _NoClientAddress(logging.Filter):
         return True
 
 
+# soteria_survey/urls.py serves the admin here; everything else is a respondent's.
+STAFF_PREFIX = "/admin/"
+
+
 class AddressFreeLogger(Logger):
-    """gunicorn's logger, with client addresses kept out of its error log as well."""
+    """gunicorn's logger: access lines for staff requests only, and client addresses
+    kept out of its error log as well."""
 
     def __init__(self, cfg):
         super().__init__(cfg)
         self.error_log.addFilter(_NoClientAddress())
+
+    def access(self, resp, req, environ, request_time):
+        if environ.get("PATH_INFO", "").startswith(STAFF_PREFIX):
+            super().access(resp, req, environ, request_time)
 
 
 logger_class = AddressFreeLogger

@@ -79,7 +79,8 @@ def log(message):
 def app_env(database_url, exit_url):
     """Production settings (DEBUG off) with a throwaway secret key, plus the floors."""
     return {
-        **os.environ,
+        # The bench's databases are its own, made and used by one role.
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_OWNER_URL"},
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),

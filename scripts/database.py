@@ -1,6 +1,8 @@
 """Find or provide the PostgreSQL server that `make run`, `make test` and `make bench` use.
 
-    python scripts/database.py url    print a DATABASE_URL, starting a local cluster if needed
+    python scripts/database.py env    print `export` lines for DATABASE_URL (the app's role)
+                                      and DATABASE_OWNER_URL (the owner role), for make
+    python scripts/database.py url    print the server's URL as found (an administrator's)
     python scripts/database.py stop   stop the project-local cluster, if this script started one
 
 The order is the project's contract (README, "PostgreSQL"):
@@ -15,11 +17,17 @@ The order is the project's contract (README, "PostgreSQL"):
 4. Otherwise a message saying how to install PostgreSQL, and exit status 1.
 
 The database (``soteria`` unless the URL names another) is created when it is missing.
+Unless ``DATABASE_URL`` was given, ``env`` also creates the two roles the app uses
+(surveys/database_roles.py): ``soteria_owner``, which owns the database and its tables
+(and may create databases, for the test run's), and ``soteria_app``, which the web app
+connects as. A database made before the roles existed is handed to the owner role.
 Only the standard library and psycopg are used, so this runs from the project's venv.
 """
 
+import contextlib
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import subprocess
@@ -32,6 +40,11 @@ from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "soteria"
+OWNER_ROLE = "soteria_owner"
+APP_ROLE = "soteria_app"
+# Never write a statement's parameters (a respondent's free text) to the server's log,
+# even when a statement is slow or fails (README.md, "Deploying").
+QUIET_PARAMETERS = "-c log_parameter_max_length=0 -c log_parameter_max_length_on_error=0"
 
 INSTALL_HELP = """\
 PostgreSQL was not found, so there is no database to run on.
@@ -137,7 +150,9 @@ def start_local_cluster(pgdata, port):
                 ]
             )
         )
-    options = f"-p {port} -c listen_addresses=127.0.0.1 -k {pgdata} -c fsync=off"
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -k {pgdata} -c fsync=off {QUIET_PARAMETERS}"
+    )
     _run(
         _as_cluster_owner(
             [
@@ -198,10 +213,95 @@ def database_url():
     return url
 
 
+def ensure_roles(url):
+    """Create the owner and app roles on the server, when missing (passwordless, as the
+    server this finds trusts local connections). Development and tests only: README.md
+    says how to make them for a deployment."""
+    with server_connection(url) as connection:
+        for role, options in ((OWNER_ROLE, "LOGIN CREATEDB"), (APP_ROLE, "LOGIN")):
+            # Made by an earlier run, perhaps, or by a parallel one just now.
+            with contextlib.suppress(psycopg.errors.DuplicateObject):
+                connection.execute(
+                    sql.SQL("CREATE ROLE {} " + options).format(sql.Identifier(role))
+                )
+        # make bench copies a million responses without firing triggers (benchmarks/
+        # databases.py); the owner may turn its own tables' triggers off anyway.
+        connection.execute(
+            sql.SQL("GRANT SET ON PARAMETER session_replication_role TO {}").format(
+                sql.Identifier(OWNER_ROLE)
+            )
+        )
+
+
+# Tables, views and functions made before the owner role existed (by whoever migrated).
+_HAND_OVER = """
+    DO $$
+    DECLARE item record;
+    BEGIN
+        FOR item IN
+            SELECT 'TABLE ' || c.oid::regclass AS name FROM pg_class c
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+              AND c.relowner <> {owner}::regrole
+            UNION ALL
+            SELECT 'FUNCTION ' || p.oid::regprocedure FROM pg_proc p
+            WHERE p.pronamespace = 'public'::regnamespace AND p.proowner <> {owner}::regrole
+        LOOP
+            EXECUTE format('ALTER %s OWNER TO %I', item.name, {owner});
+        END LOOP;
+    END $$
+"""
+
+
+def hand_over(url):
+    """Make the owner role the owner of the database the URL names, of what is in it,
+    and of the test run's database made from it (test_NAME) if one is left over; and
+    keep statements' parameters out of the server's log for both."""
+    name = urlsplit(url).path.lstrip("/") or DATABASE_NAME
+    owner = sql.Identifier(OWNER_ROLE)
+    with server_connection(url) as connection:
+        for database in (name, f"test_{name}"):
+            if has_database(connection, database):
+                connection.execute(
+                    sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
+                        sql.Identifier(database), owner
+                    )
+                )
+                # On a server this did not start, too (QUIET_PARAMETERS).
+                for parameter in ("log_parameter_max_length", "log_parameter_max_length_on_error"):
+                    connection.execute(
+                        sql.SQL("ALTER DATABASE {} SET {} = 0").format(
+                            sql.Identifier(database), sql.Identifier(parameter)
+                        )
+                    )
+    database = urlsplit(url)._replace(path=f"/{name}").geturl()
+    with psycopg.connect(database, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(sql.SQL(_HAND_OVER).format(owner=sql.Literal(OWNER_ROLE)))
+
+
+def role_urls():
+    """(DATABASE_URL, DATABASE_OWNER_URL): those given, or the two roles' URLs on the
+    server found, provided with both roles."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"], os.environ.get("DATABASE_OWNER_URL", "")
+    url = database_url()
+    ensure_roles(url)
+    hand_over(url)
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return tuple(
+        parts._replace(netloc=f"{role}@{host}").geturl() for role in (APP_ROLE, OWNER_ROLE)
+    )
+
+
 def main(argv):
     command = argv[1] if len(argv) > 1 else "url"
     try:
-        if command == "url":
+        if command == "env":
+            app, owner = role_urls()
+            print(f"export DATABASE_URL={shlex.quote(app)}")
+            if owner:
+                print(f"export DATABASE_OWNER_URL={shlex.quote(owner)}")
+        elif command == "url":
             print(database_url())
         elif command == "stop":
             stop_local_cluster(_settings()["pgdata"])

@@ -127,6 +127,27 @@ _database["OPTIONS"].setdefault("connect_timeout", 5)
 # prepare any query seen five times.
 _database["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
 DATABASES = {"default": _database}
+DATABASE_APP_ROLE = _database["USER"]
+
+# The role that owns the tables, for migrations and the few commands that rewrite,
+# analyse or bulk-load tables (surveys/database_roles.py); DATABASE_URL's role, which
+# the web app and the scheduled counting use, may then not truncate, alter or drop
+# anything, nor change or delete the audit log. Unset, DATABASE_URL's role does
+# everything (`manage.py check --deploy` warns).
+_owner_url = os.environ.get("DATABASE_OWNER_URL", "").strip()
+DATABASE_OWNER = None
+if _owner_url:
+    try:
+        _owner = dj_database_url.parse(_owner_url)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_OWNER_URL is not a usable database URL: {error}"
+        ) from None
+    if any(_owner[key] != _database[key] for key in ("ENGINE", "NAME", "HOST", "PORT")):
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL must name the same database, host and port as DATABASE_URL."
+        )
+    DATABASE_OWNER = {"USER": _owner["USER"], "PASSWORD": _owner["PASSWORD"]}
 
 INSTALLED_APPS = [
     "surveys.apps.SoteriaAdminConfig",
@@ -207,12 +228,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-axes: five failed sign-ins lock that username from that address for 30 minutes.
-# Only the admin sign-in reaches axes; respondents never authenticate.
+# How many proxies (load balancers, CDNs) stand in front of the app, each appending to
+# X-Forwarded-For: 0 means clients connect to the app directly. Read only to know who is
+# signing in to the admin (surveys/sign_in.py); a respondent's address is never read.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# django-axes: five failed sign-ins lock that username from that address for 30 minutes;
+# 100 failures from one address within 30 minutes, whatever the usernames, lock the
+# address (surveys.sign_in.StaffSignInHandler). Failures while locked are not counted,
+# so they cannot keep a lockout going. Only the admin sign-in reaches axes.
 AXES_FAILURE_LIMIT = 5
+ADDRESS_FAILURE_LIMIT = 100
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "surveys.sign_in.client_address"
+AXES_HANDLER = "surveys.sign_in.StaffSignInHandler"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # Second factor for every staff account (surveys/second_factor.py): a code from an
@@ -296,12 +328,20 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Log to standard error without request details: Django's default handlers can attach
-# the request (and so a respondent's address) to error e-mails; we send none.
+# the request (and so a respondent's address) to error e-mails; we send none. CSRF
+# failures lose the Referer they quote, and 400s their traceback (surveys/log_filters.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"plain_requests": {"()": "surveys.log_filters.PlainRequestRecords"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["plain_requests"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},

@@ -124,6 +124,15 @@ class ResponseAdmin(ReadOnlyAdmin):
         PAGE_VAR: lambda value: value.isascii() and value.isdigit() and len(value) < 10,
     }
 
+    def has_view_permission(self, request, obj=None):
+        """Researchers are national: a force's account given view_response by mistake
+        still sees no response, whatever create_analyst would have made of it."""
+        national = request.user.has_perm("surveys.view_all_forces")
+        return national and super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
     def get_queryset(self, request):
         return super().get_queryset(request).filter(submitted_month__in=research_months())
 
@@ -252,15 +261,22 @@ class ResponseAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    """Append-only: readable by superusers, never edited or deleted (the database
-    refuses too)."""
+    """Append-only: never edited or deleted (the database refuses too). Superusers read
+    all of it; national administrators read what happened to second factors (set-ups,
+    the first sign-in after each, resets), so that a set-up its owner did not make shows."""
 
     list_display = ["at", "user", "action", "filters", "base"]
     list_filter = ["action"]
     list_select_related = ["user"]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser or request.user.has_perm("surveys.reset_second_factor")
+
+    def get_queryset(self, request):
+        entries = super().get_queryset(request)
+        if request.user.is_superuser:
+            return entries
+        return entries.filter(action__in=second_factor.AUDITED_ACTIONS)
 
 
 @admin.register(Analyst)

@@ -166,7 +166,8 @@ class SoteriaAdminSite(admin.AdminSite):
             "periods": offered,
             "forces": Force.objects.all() if _national(request) else None,
             "force_name": _force_name(filters.force),
-            "may_export_responses": request.user.has_perm("surveys.export_responses"),
+            "may_export_responses": request.user.has_perm("surveys.export_responses")
+            and _national(request),
         }
         return render(request, "admin/surveys/results.html", context)
 
@@ -222,8 +223,9 @@ class SoteriaAdminSite(admin.AdminSite):
     def responses_csv(self, request):
         """Individual responses matching the filters, for the national research role:
         whole quarters, wholly published, and never fewer rows than
-        RESEARCH_MINIMUM_ROWS (docs/disclosure.md, "Research access")."""
-        if not request.user.has_perm("surveys.export_responses"):
+        RESEARCH_MINIMUM_ROWS (docs/disclosure.md, "Research access"). A national
+        role: a force's account given the permission by mistake still gets nothing."""
+        if not (request.user.has_perm("surveys.export_responses") and _national(request)):
             raise PermissionDenied
         try:
             filters = _filters(request)

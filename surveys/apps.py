@@ -9,7 +9,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         # Importing them registers the deployment checks and connects the receivers.
-        from surveys import checks, signals  # noqa: F401
+        from surveys import checks, database_roles, signals  # noqa: F401
 
 
 class SoteriaAdminConfig(admin_apps.AdminConfig):

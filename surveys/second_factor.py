@@ -9,10 +9,19 @@ A lost phone is recovered by a national administrator (the "Reset second factor"
 on staff accounts) or, when no administrator can sign in, by the operator
 (manage.py reset_second_factor). Either removes the account's authenticator; its owner
 sets up a new one at the next sign-in.
+
+Whoever holds the password before its owner first signs in (or after a reset) could
+note a key shown on the set-up page and wait for the owner to confirm it. So every
+set-up attempt gets a key of its own, shown only to the session that made it (a reload
+keeps it), which must be confirmed within ENROLMENT_WINDOW; starting again anywhere
+deletes every unconfirmed key. The set-up, and the first sign-in after it, are written
+to the audit log with the address they came from, where national administrators see
+them: an owner who did neither can tell that someone else did.
 """
 
 import base64
 import logging
+from datetime import timedelta
 
 import segno
 from django import forms
@@ -20,6 +29,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -28,8 +38,17 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from surveys.models import AuditEntry
+from surveys.sign_in import client_address
 
 DEVICE_NAME = "Authenticator app"
+# Long enough to install an app and scan a code; a key noted by someone else goes stale.
+ENROLMENT_WINDOW = timedelta(minutes=10)
+# The audit log's actions for the second factor, which national administrators may read.
+SET_UP = "set up second factor"
+FIRST_SIGN_IN = "first sign-in after set-up"
+RESET = "reset second factor"
+AUDITED_ACTIONS = [SET_UP, FIRST_SIGN_IN, RESET]
+_ENROLMENT = "second_factor_enrolment"
 logger = logging.getLogger("surveys.security")
 
 
@@ -59,9 +78,15 @@ def reset(user, by):
     with transaction.atomic():
         removed, _counts = TOTPDevice.objects.filter(user=user).delete()
         AuditEntry.objects.create(
-            user=by, action="reset second factor", filters={"staff member": user.get_username()}
+            user=by, action=RESET, filters={"staff member": user.get_username()}
         )
     return removed
+
+
+_STALE_KEY = gettext_lazy(
+    "That key no longer works: setting up took more than 10 minutes, or was started "
+    "again elsewhere. Add the new key below to your app instead, then enter its code."
+)
 
 
 class CodeForm(forms.Form):
@@ -83,7 +108,9 @@ class CodeForm(forms.Form):
         with transaction.atomic():
             # Locked, so that parallel guesses cannot slip past the throttle. The failure
             # count must be committed, so the error is raised after the transaction.
-            device = TOTPDevice.objects.select_for_update().get(pk=self.device.pk)
+            device = TOTPDevice.objects.select_for_update().filter(pk=self.device.pk).first()
+            if device is None:
+                raise forms.ValidationError(_STALE_KEY)
             allowed, _details = device.verify_is_allowed()
             verified = allowed and device.verify_token(code)
         if not allowed:
@@ -107,26 +134,76 @@ def verify_view(site, request):
         return redirect("admin:login")
     device = confirmed_device(request.user)
     setting_up = device is None
+    error = None
     if setting_up:
-        device, _created = TOTPDevice.objects.get_or_create(
-            user=request.user, confirmed=False, defaults={"name": DEVICE_NAME}
-        )
-    form = CodeForm(device, request.POST or None)
-    if request.method == "POST" and not form.is_valid():
+        device, stale = _enrolment(request)
+        error = _STALE_KEY if stale else None
+    # A code for a key gone stale is not tried against the new key.
+    form = CodeForm(device, None if error else (request.POST or None))
+    if form.is_bound and not form.is_valid():
         logger.warning("Staff second factor refused: %s", request.user.get_username())
-    if request.method == "POST" and form.is_valid():
+    elif form.is_bound:
         logger.info("Staff second factor accepted: %s", request.user.get_username())
+        address = {"address": client_address(request)}
         if setting_up:
-            form.device.confirmed = True
-            form.device.save(update_fields=["confirmed"])
-            AuditEntry.objects.create(user=request.user, action="set up second factor")
+            if not _confirm(form.device):
+                return redirect(request.get_full_path())
+            del request.session[_ENROLMENT]
+            AuditEntry.objects.create(user=request.user, action=SET_UP, filters=address)
+        elif _first_since_set_up(request.user):
+            AuditEntry.objects.create(user=request.user, action=FIRST_SIGN_IN, filters=address)
         otp_login(request, form.device)
         return redirect(_next_url(request))
+    return _page(site, request, form, device, error)
+
+
+def _enrolment(request):
+    """(device, stale): the authenticator this session is setting up, made within
+    ENROLMENT_WINDOW; else a new one, every unconfirmed one of the user deleted first
+    (another session's, or this one's gone stale: then ``stale`` is true)."""
+    started = timezone.now() - ENROLMENT_WINDOW
+    pending = TOTPDevice.objects.filter(user=request.user, confirmed=False)
+    asked = request.session.get(_ENROLMENT)
+    device = pending.filter(pk=asked, created_at__gt=started).first() if asked else None
+    if device is not None:
+        return device, False
+    with transaction.atomic():
+        pending.delete()
+        device = TOTPDevice.objects.create(user=request.user, name=DEVICE_NAME, confirmed=False)
+    request.session[_ENROLMENT] = device.pk
+    return device, asked is not None
+
+
+def _confirm(device):
+    """Confirm the device just verified, unless another session's set-up deleted it
+    meanwhile or a key was confirmed elsewhere first."""
+    with transaction.atomic():
+        if (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=device.user)
+            .filter(confirmed=True)
+            .exists()
+        ):
+            return False
+        return bool(
+            TOTPDevice.objects.filter(pk=device.pk, confirmed=False).update(confirmed=True)
+        )
+
+
+def _first_since_set_up(user):
+    """Whether this is the user's first sign-in since their authenticator was set up."""
+    latest = AuditEntry.objects.filter(user=user, action__in=[SET_UP, FIRST_SIGN_IN]).first()
+    return latest is not None and latest.action == SET_UP
+
+
+def _page(site, request, form, device, error):
+    setting_up = not device.confirmed
     context = {
         **site.each_context(request),
         "title": _("Set up your authenticator") if setting_up else _("Enter your code"),
         "form": form,
         "setting_up": setting_up,
+        "error": error or (form.errors and form.errors["code"][0]),
         "next": _requested_next(request),
     }
     if setting_up:

@@ -7,12 +7,14 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from surveys.sign_in import client_address
+
 logger = logging.getLogger("surveys.security")
 
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
-    logger.info("Staff sign-in: %s from %s", user.get_username(), request.META.get("REMOTE_ADDR"))
+    logger.info("Staff sign-in: %s from %s", user.get_username(), client_address(request))
 
 
 @receiver(user_locked_out)

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone, translation
 
 from surveys import questionnaire, tokens
@@ -38,6 +39,28 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"CI: {len(skipped)} test(s) skipped; skipping is not allowed in CI.")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_APP_ROLE = {key: settings.DATABASES["default"][key] for key in ("USER", "PASSWORD")}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """The test database is created and migrated by the owner role, as a deployment's
+    is (surveys/database_roles.py); the tests then run as the app's role."""
+    if settings.DATABASE_OWNER:
+        connections["default"].settings_dict.update(settings.DATABASE_OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    connection = connections["default"]
+    connection.close()
+    connection.settings_dict.update(_APP_ROLE)
+    yield
+    if settings.DATABASE_OWNER:  # which may drop the test database; the app's role may not
+        connection.close()
+        connection.settings_dict.update(settings.DATABASE_OWNER)
 
 
 @pytest.fixture(autouse=True)

@@ -149,7 +149,7 @@ def production_env(database_url):
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "QUICK_", "DISCLOSURE_"))
-        and k not in {"DATABASE_URL", "PORT", "WEB_CONCURRENCY"}
+        and k not in {"DATABASE_URL", "DATABASE_OWNER_URL", "PORT", "WEB_CONCURRENCY"}
     }
     env["DATABASE_URL"] = database_url
     env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)

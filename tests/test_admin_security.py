@@ -1,7 +1,11 @@
 """Admin sign-in: django-axes lockout, and sessions that end."""
 
+from datetime import timedelta
+
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import F
 from django.urls import reverse
 
 LOGIN = reverse("admin:login")
@@ -15,10 +19,15 @@ def analyst(django_user_model):
     )
 
 
-def _sign_in(client, password):
+def _sign_in(client, password, address="192.0.2.10", username="analyst", **headers):
     return client.post(
-        LOGIN, {"username": "analyst", "password": password}, REMOTE_ADDR="192.0.2.10"
+        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address, **headers
     )
+
+
+def _minutes_pass(minutes):
+    """Move every recorded failure back in time, as if ``minutes`` had passed."""
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=minutes))
 
 
 def test_five_failures_lock_the_account_from_that_address_with_a_clear_page(
@@ -32,6 +41,41 @@ def test_five_failures_lock_the_account_from_that_address_with_a_clear_page(
     # Even the right password is refused while locked.
     assert _sign_in(client, "the-right-password-42").status_code == 429
     assert "Staff account locked out: analyst from 192.0.2.10" in caplog.text
+
+
+def test_a_lockout_at_one_address_leaves_the_owner_free_to_sign_in_from_another(client, analyst):
+    """Someone who knows a username cannot lock its owner out from everywhere."""
+    for _ in range(5):
+        _sign_in(client, "wrong", address="203.0.113.66")
+    assert _sign_in(client, "the-right-password-42", address="203.0.113.66").status_code == 429
+    assert _sign_in(client, "the-right-password-42", address="192.0.2.10").status_code == 302
+
+
+def test_a_lockout_ends_after_30_minutes_and_failures_meanwhile_do_not_extend_it(client, analyst):
+    for _ in range(5):
+        _sign_in(client, "wrong")
+    _minutes_pass(20)
+    for _ in range(10):
+        assert _sign_in(client, "wrong").status_code == 429
+    _minutes_pass(9)
+    assert _sign_in(client, "the-right-password-42").status_code == 429
+    _minutes_pass(2)  # 31 minutes after the fifth failure
+    assert _sign_in(client, "the-right-password-42").status_code == 302
+
+
+def test_one_address_trying_many_usernames_is_locked_after_the_address_limit(
+    client, django_user_model, settings
+):
+    """The limit for an address, across usernames, stops password spraying; staff
+    behind the same address are locked out with it until the cool-off ends."""
+    settings.ADDRESS_FAILURE_LIMIT = 12
+    django_user_model.objects.create_user("another", password="another-password-42", is_staff=True)
+    for number in range(12):
+        assert _sign_in(client, "wrong", username=f"guess{number}").status_code == 200
+    assert _sign_in(client, "another-password-42", username="another").status_code == 429
+    assert _sign_in(client, "x", username="new-name").status_code == 429
+    other_address = _sign_in(client, "another-password-42", "192.0.2.11", "another")
+    assert other_address.status_code == 302
 
 
 def test_right_password_signs_in_and_resets_the_count(client, analyst, caplog):

@@ -8,6 +8,7 @@ whole database is dumped and every log line is searched for the markers.
 """
 
 import logging
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -44,6 +45,8 @@ MALFORMED = [
 ]
 
 SURVEY = reverse("surveys:survey")
+ADMIN_LOGIN = reverse("admin:login")
+FIELD_LIMIT = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
 RESPONDENT_URLS = [reverse(f"surveys:{pattern.name}") for pattern in urlpatterns]
 
 
@@ -66,6 +69,7 @@ def test_the_served_app_stores_and_logs_no_address_or_browser(tmp_path):
             return app.new_token(headers=IDENTIFYING_HEADERS, source_address=CLIENT_ADDRESS)
 
         token = new_token()
+        too_many_fields = {f"x{number}": "y" for number in range(FIELD_LIMIT + 1)}
         statuses = [
             *(visit("GET", url) for url in RESPONDENT_URLS),
             visit("GET", f"/?{urlencode({'from': FORWARDED_FOR})}"),
@@ -76,6 +80,11 @@ def test_the_served_app_stores_and_logs_no_address_or_browser(tmp_path):
             visit("POST", SURVEY, submission(token, free_text=ANSWER)),
             visit("POST", SURVEY, submission(token, free_text=ANSWER)),
             visit("POST", SURVEY, submission(new_token(), reported="no", free_text=ANSWER)),
+            visit("POST", SURVEY, too_many_fields),
+            visit("GET", "/cy/"),
+            # Staff: the sign-in page, and a sign-in from a page elsewhere (CSRF refuses it).
+            visit("GET", ADMIN_LOGIN),
+            visit("POST", ADMIN_LOGIN, {"username": "someone", "password": "x"}),
         ]
         malformed = [app.send_raw(request, source_address=CLIENT_ADDRESS) for request in MALFORMED]
         dump = cluster.dump()
@@ -84,12 +93,17 @@ def test_the_served_app_stores_and_logs_no_address_or_browser(tmp_path):
     assert malformed == ["HTTP/1.1 400 Bad Request"] * len(MALFORMED)
     assert "Invalid request" in log  # gunicorn's own report of them
     pages = [302 if url == reverse("surveys:exit") else 200 for url in RESPONDENT_URLS]
-    assert statuses == [*pages, 200, 404, 405, 200, 400, 303, 303, 303]
+    assert statuses == [*pages, 200, 404, 405, 200, 400, 303, 303, 303, 400, 404, 200, 403]
     assert ANSWER in dump  # the dump is the real thing: the answers are in it
-    # The log is the real thing too: it recorded these very requests.
-    assert '"POST /survey/" 303' in log
-    assert '"GET /no-such-page/" 404' in log
+    # The log is the real thing too: it recorded these very requests. Staff requests
+    # have access lines in full; respondents' requests none, so neither their route
+    # nor their language nor the size or timing of a page shows.
+    access_lines = re.findall(r'^("[A-Z]+ \S*" \d{3}) \d+ \d+ms$', log, re.MULTILINE)
+    assert access_lines == [f'"GET {ADMIN_LOGIN}" 200', f'"POST {ADMIN_LOGIN}" 403']
     assert "Not Found: /no-such-page/" in log
+    assert "Bad Request" in log or "TooManyFieldsSent" in log
+    assert "Traceback" not in log  # a 400 is one line, not a traceback
+    assert f"Forbidden (Referer checking failed): {ADMIN_LOGIN}" in log
     _assert_free_of_markers(dump)
     _assert_free_of_markers(log)
     assert ANSWER not in log

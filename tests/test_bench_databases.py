@@ -4,6 +4,7 @@ import json
 from collections import Counter
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 from psycopg.conninfo import make_conninfo
@@ -14,7 +15,8 @@ from tests.tallies import recount, tallies
 
 
 def _conninfo():
-    settings = connection.settings_dict
+    """The test database, as the role that owns it: copying turns triggers off."""
+    settings = {**connection.settings_dict, **(django_settings.DATABASE_OWNER or {})}
     return make_conninfo(
         dbname=settings["NAME"],
         user=settings["USER"],

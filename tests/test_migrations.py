@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from surveys.database_roles import as_owner, grant_app_role
+
 ANSWER_TABLE = ("surveys", "0014_receipt_nonce_pattern_unindexed")
 ANSWERS_IN_RESPONSE = ("surveys", "0015_response_holds_its_answers")
 
@@ -28,8 +30,11 @@ ANSWER_ROWS = {
 
 
 def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+    """Migrate as deployments do: as the owner role, then granting the app's role."""
+    with as_owner():
+        executor = MigrationExecutor(connection)
+        executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+        grant_app_role(connection)
 
 
 def _fetch(sql):

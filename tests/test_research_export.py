@@ -143,3 +143,23 @@ def test_export_reads_responses_in_chunks_not_one_query_each(
     with django_assert_max_num_queries(14):
         response = client.get(EXPORT)
         assert len(_rows(response)) == exported + 1
+
+
+def test_research_pages_check_the_national_scope_themselves(client, staff, django_user_model):
+    """A force analyst given the research permissions directly (not through
+    create_analyst's national groups) still sees no individual response."""
+    kent = staff["kent-analyst"]
+    kent.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_response", "export_responses"])
+    )
+    kent = django_user_model.objects.get(pk=kent.pk)  # permissions are cached per object
+    assert kent.has_perm("surveys.view_response")
+    add_responses(RESEARCH_MINIMUM_ROWS, force="kent")
+    response = Response.objects.first()
+    sign_in(client, kent)
+    assert client.get(EXPORT).status_code == 403
+    assert EXPORT not in client.get(RESULTS).content.decode()
+    assert client.get(reverse("admin:surveys_response_changelist")).status_code == 403
+    change = reverse("admin:surveys_response_change", args=[response.pk])
+    assert client.get(change).status_code == 403
+    assert "surveys/response" not in client.get(reverse("admin:index")).content.decode()

@@ -4,11 +4,13 @@ Codes are computed from the device's key, as an authenticator app would."""
 import re
 import time
 from base64 import b32decode
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -66,7 +68,7 @@ def test_first_sign_in_sets_up_the_authenticator_then_opens_the_page_asked_for(c
     assert "Set up your authenticator" in html
     assert '<svg width="' in html  # the QR code, inline: no request leaves the page
     key = _key_on_page(page)
-    # Reloading shows the same key: the app the user already added keeps working.
+    # Reloading in the same session shows the same key: the app already added works.
     assert _key_on_page(client.get(SECOND_FACTOR)) == key
 
     wrong = client.post(SECOND_FACTOR, {"code": "000000", "next": RESULTS})
@@ -80,7 +82,8 @@ def test_first_sign_in_sets_up_the_authenticator_then_opens_the_page_asked_for(c
     assert done["Location"] == RESULTS
     assert client.get(RESULTS).status_code == 200
     assert TOTPDevice.objects.get(user=kent).confirmed
-    assert AuditEntry.objects.filter(user=kent, action="set up second factor").count() == 1
+    entry = AuditEntry.objects.get(user=kent, action="set up second factor")
+    assert entry.filters == {"address": "127.0.0.1"}
 
 
 def test_later_sign_ins_ask_for_a_code_and_never_show_the_key_again(client, kent, caplog):
@@ -198,3 +201,74 @@ def test_reset_command_names_unknown_accounts(kent):
 def test_research_and_administrator_roles_are_national_only(kent):
     with pytest.raises(CommandError, match="national roles"):
         call_command("create_analyst", "kent-research", force="kent", research=True)
+
+
+def test_each_set_up_attempt_gets_a_key_only_its_own_session_sees(client, kent):
+    """Someone holding the password before the owner's first sign-in notes the key the
+    set-up page shows; the owner's own sign-in must not show, or confirm, that key."""
+    intruder = client.__class__()
+    _password(intruder)
+    noted = _key_on_page(intruder.get(SECOND_FACTOR))
+
+    _password(client)
+    owners = _key_on_page(client.get(SECOND_FACTOR))
+    assert owners != noted
+    # The intruder's key is gone: their code for it sets nothing up...
+    stale = intruder.post(SECOND_FACTOR, {"code": _code(noted)})
+    assert "That key no longer works" in stale.content.decode()
+    assert intruder.get(RESULTS).status_code == 302
+    # ...and their page now holds a key of its own, which deletes the owner's in turn.
+    assert _key_on_page(stale) not in {noted, owners}
+    assert TOTPDevice.objects.filter(user=kent).count() == 1
+    assert client.post(SECOND_FACTOR, {"code": _code(owners)}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=kent, confirmed=True).exists()
+
+
+def test_a_key_must_be_confirmed_within_ten_minutes(client, kent):
+    _password(client)
+    key = _key_on_page(client.get(SECOND_FACTOR))
+    TOTPDevice.objects.filter(user=kent).update(
+        created_at=timezone.now() - timedelta(minutes=10, seconds=1)
+    )
+    late = client.post(SECOND_FACTOR, {"code": _code(key)})
+    assert "That key no longer works" in late.content.decode()
+    assert not TOTPDevice.objects.filter(user=kent, confirmed=True).exists()
+    fresh = _key_on_page(late)
+    assert fresh != key
+    assert client.post(SECOND_FACTOR, {"code": _code(fresh)})["Location"] == (
+        reverse("admin:index")
+    )
+    assert TOTPDevice.objects.get(user=kent).confirmed
+
+
+def test_the_first_sign_in_after_set_up_is_audited_for_national_administrators(
+    client, kent, django_user_model
+):
+    _password(client)
+    key = _key_on_page(client.get(SECOND_FACTOR))
+    client.post(SECOND_FACTOR, {"code": _code(key)}, REMOTE_ADDR="192.0.2.44")
+    client.logout()
+    later = client.__class__()
+    _password(later)
+    later.post(SECOND_FACTOR, {"code": _code(key, offset=1)}, REMOTE_ADDR="198.51.100.8")
+    assert later.get(RESULTS).status_code == 200
+    later.logout()
+    _password(later)
+    later.post(SECOND_FACTOR, {"code": _code(key, offset=2)})
+    actions = AuditEntry.objects.filter(user=kent).exclude(action="view results").order_by("at")
+    assert [(entry.action, entry.filters) for entry in actions] == [
+        ("set up second factor", {"address": "192.0.2.44"}),
+        ("first sign-in after set-up", {"address": "198.51.100.8"}),
+    ]
+
+    call_command("create_analyst", "nat-admin", national=True, administrator=True)
+    call_command("create_analyst", "nat-analyst", national=True)
+    AuditEntry.objects.create(user=kent, action="view results")
+    audit = reverse("admin:surveys_auditentry_changelist")
+    sign_in(client, django_user_model.objects.get(username="nat-admin"))
+    shown = client.get(audit).content.decode()
+    assert "first sign-in after set-up" in shown
+    assert "198.51.100.8" in shown
+    assert "view results" not in shown  # what analysts looked at is for superusers
+    sign_in(client, django_user_model.objects.get(username="nat-analyst"))
+    assert client.get(audit).status_code == 403

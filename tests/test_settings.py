@@ -17,6 +17,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://survey@db.example.org:5432/soteria",
     "PRIVACY_CONTROLLER": "Example University",
     "PRIVACY_CONTACT": "dpo@example.ac.uk",
+    "DATABASE_OWNER_URL": "postgres://survey_owner@db.example.org:5432/soteria",
 }
 
 
@@ -26,8 +27,10 @@ def _run(code, *args, **changes):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "QUICK_", "DISCLOSURE_", "PRIVACY_", "ACCESSIBILITY_"))
-        and k not in {"DATABASE_URL", "RETENTION_MONTHS"}
+        if not k.startswith(
+            ("DJANGO_", "QUICK_", "DISCLOSURE_", "PRIVACY_", "ACCESSIBILITY_", "DATABASE_")
+        )
+        and k != "RETENTION_MONTHS"
     }
     env.update(PRODUCTION)
     for key, value in changes.items():
@@ -63,6 +66,12 @@ def test_production_settings_start():
         ("DATABASE_URL", None, "DATABASE_URL must be set"),
         ("DATABASE_URL", "sqlite:///db.sqlite3", "DATABASE_URL must point at PostgreSQL"),
         ("DATABASE_URL", "nonsense://x", "DATABASE_URL is not a usable database URL"),
+        (
+            "DATABASE_OWNER_URL",
+            "postgres://survey_owner@db.example.org:5432/another",
+            "DATABASE_OWNER_URL must name the same database",
+        ),
+        ("DATABASE_OWNER_URL", "nonsense://x", "DATABASE_OWNER_URL is not a usable database"),
         ("DJANGO_DEBUG", "perhaps", "DJANGO_DEBUG must be true or false"),
         ("DISCLOSURE_THRESHOLD", "ten", "DISCLOSURE_THRESHOLD must be a whole number"),
         ("DISCLOSURE_THRESHOLD", "2", "DISCLOSURE_THRESHOLD must be at least 5"),
@@ -94,6 +103,15 @@ def test_deploy_checks_pass_with_production_settings():
     result = _run(None, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "owner_url", [None, "postgres://survey:other-password@db.example.org:5432/soteria"]
+)
+def test_deploy_checks_warn_when_the_app_role_owns_the_tables(owner_url):
+    result = _run(None, "manage.py", "check", "--deploy", DATABASE_OWNER_URL=owner_url)
+    assert "soteria.W001" in result.stderr + result.stdout
+    assert "could erase the audit log" in result.stderr + result.stdout
 
 
 @pytest.mark.django_db

@@ -7,11 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from surveys import months
+from surveys.database_roles import RunsAsOwner
 from surveys.models import AnswerTally, AuditEntry
 from surveys.tokens import MAX_AGE
 
 
-class Command(BaseCommand):
+class Command(RunsAsOwner, BaseCommand):  # deletes whole months: surveys/database_roles.py
     help = (
         "Delete responses submitted more than N whole months before the current month, "
         "their answers, tallies and publication, and record how many in the audit log."

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from surveys.database_roles import RunsAsOwner
 from surveys.forces import FORCE_SLUGS, FORCES
 from surveys.models import RECORD_KEYS, AnswerTally, PublishedMonth, Response
 from surveys.months import shift
@@ -83,7 +84,7 @@ FREE_TEXT = [
 ]
 
 
-class Command(BaseCommand):
+class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/database_roles.py
     help = (
         "Insert synthetic responses (for demos, tests and benchmarks): --profile stress "
         "(the default) for N responses weighted to a few big forces, or --profile "
