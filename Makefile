@@ -18,7 +18,8 @@ TEST_ENV := DJANGO_DEBUG=false \
 	DJANGO_SECURE_SSL_REDIRECT=false \
 	QUICK_EXIT_URL=http://127.0.0.1:8765/weather
 
-.PHONY: help run test bench lint audit format assets chromium wrk db-stop clean
+.PHONY: help run test bench lint audit format assets messages translations gettext chromium wrk \
+	db-stop clean
 
 help:
 	@echo "make run      serve the survey on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
@@ -29,6 +30,8 @@ help:
 	@echo "              data; BENCH_ARGS=--quick: ~1.5 min, 2 the first time: benchmarks/)"
 	@echo "make format   format the code with ruff"
 	@echo "make assets   rebuild static/css/app.css from GOV.UK Frontend (needs Node and npm)"
+	@echo "make translations  bring locale/cy/LC_MESSAGES/django.po up to date with the"
+	@echo "              templates and code, for the translator (docs/welsh.md)"
 	@echo "make db-stop  stop the project-local PostgreSQL cluster, if one was started"
 	@echo "make clean    remove .venv, collected static files and caches"
 
@@ -39,7 +42,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check '.[dev]'
 	@touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed messages
 	@roles=$$($(PY) scripts/database.py env); eval "$$roles"; \
 	export DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; \
 	$(PY) manage.py migrate --noinput; \
@@ -48,7 +51,7 @@ run: $(VENV)/.installed
 	echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"; \
 	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed chromium
+test: $(VENV)/.installed chromium messages
 	@roles=$$($(PY) scripts/database.py env); eval "$$roles"; \
 	export $(TEST_ENV); \
 	$(MAKE) --no-print-directory lint; \
@@ -92,6 +95,31 @@ endef
 # Browser tests use Debian's Chromium (browser downloads are not possible everywhere).
 chromium:
 	$(call apt-install,/usr/bin/chromium,chromium,the browser tests)
+
+# GNU gettext: msgfmt compiles the Welsh catalogue; makemessages needs xgettext and msgmerge.
+gettext:
+	$(call apt-install,msgfmt,gettext,the Welsh catalogue)
+
+# The Welsh catalogue, compiled from its source for make run and make test; the compiled
+# file is never committed (.gitignore). --check refuses a translation whose placeholders
+# differ from the English, and a broken header.
+MESSAGES := locale/cy/LC_MESSAGES/django.mo
+
+messages: $(MESSAGES)
+
+$(MESSAGES): locale/cy/LC_MESSAGES/django.po | gettext
+	msgfmt --check --output-file=$@ $<
+
+# Every respondent-facing string, with where it is used, for the translator (docs/welsh.md).
+# The admin is English only, so its files are left out.
+TRANSLATION_IGNORE := .venv assets benchmarks staticfiles tests templates/admin \
+	surveys/migrations surveys/management surveys/admin.py surveys/admin_site.py \
+	surveys/second_factor.py surveys/results.py surveys/export.py surveys/models.py \
+	surveys/apps.py surveys/redaction.py
+
+translations: $(VENV)/.installed gettext
+	DATABASE_URL=postgres://127.0.0.1/unused DJANGO_DEBUG=true $(PY) manage.py makemessages \
+		--locale cy --no-obsolete $(addprefix --ignore=,$(TRANSLATION_IGNORE))
 
 # The benchmark's load generator.
 wrk:

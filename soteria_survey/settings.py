@@ -12,7 +12,6 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -175,6 +174,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "surveys.middleware.RespondentPrivacyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the URL alone (/cy/... for Welsh): with i18n_patterns and
+    # no prefix for English, it reads no cookie or Accept-Language and sets nothing.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,6 +205,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "surveys.context_processors.language_switch",
             ],
         },
     },
@@ -249,8 +252,11 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # authenticator app (TOTP), tried at most once per 1, 2, 4, ... seconds after failures.
 OTP_TOTP_ISSUER = "Soteria Survey"
 
+# Respondents' pages in English (no prefix) and Welsh (/cy/), chosen by the URL only;
+# the admin is English. Each language is named in itself, as a language switch shows it.
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# The Welsh catalogue: locale/cy/LC_MESSAGES/django.po, compiled by make (docs/welsh.md).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True

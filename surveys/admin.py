@@ -243,7 +243,7 @@ class ResponseAdmin(ReadOnlyAdmin):
         ) % {"threshold": settings.DISCLOSURE_THRESHOLD}
         rows = [
             (
-                question.text,
+                question.caption,
                 (redact(answer) if in_comment_group(obj, groups) else withheld)
                 if question.kind is Kind.TEXT
                 else "; ".join(str(question.label_for(choice)) for choice in answer),

@@ -202,7 +202,7 @@ class SoteriaAdminSite(admin.AdminSite):
         for section, rows in outcome.sections:
             for row in rows:
                 for _group, label, table in row.groups or [("", _("Everyone"), row.table)]:
-                    start = [section.title, row.question.text, label]
+                    start = [section.title, row.question.caption, label]
                     if table.suppressed:
                         writer.writerow(spreadsheet_safe([*start, "", withheld, ""]))
                         continue

@@ -17,3 +17,23 @@ def privacy_notice_names_who_is_responsible(app_configs, **kwargs):
         for number, name in enumerate(["PRIVACY_CONTROLLER", "PRIVACY_CONTACT"], 1)
         if not getattr(settings, name)
     ]
+
+
+@register("translation", deploy=True)
+def welsh_catalogue_is_compiled(app_configs, **kwargs):
+    """Without the compiled catalogue, or with one older than its source, the Welsh
+    pages quietly show English, or last release's Welsh (docs/welsh.md)."""
+    errors = []
+    for directory in settings.LOCALE_PATHS:
+        for source in directory.glob("*/LC_MESSAGES/django.po"):
+            compiled = source.with_suffix(".mo")
+            if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
+                errors.append(
+                    Warning(
+                        f"{compiled} is missing or older than {source.name}.",
+                        hint="Run `manage.py compilemessages --locale "
+                        f"{source.parent.parent.name}` (or `make messages`).",
+                        id="surveys.W003",
+                    )
+                )
+    return errors

@@ -18,7 +18,7 @@ from surveys.questionnaire import (
     AGE_GATE,
     ELIGIBILITY,
     FREE_TEXT_MAX_LENGTH,
-    QUESTIONNAIRE,
+    QUESTIONNAIRES,
     Kind,
     audience_for,
 )
@@ -206,8 +206,8 @@ class EligibilityForm(_QuestionnaireForm):
         )
 
 
-def _survey_fields(audience):
-    fields = _fields_for(QUESTIONNAIRE.sections_for(audience))
+def _survey_fields(version, audience):
+    fields = _fields_for(QUESTIONNAIRES[version].sections_for(audience))
     for question in ELIGIBILITY.questions:
         fields[question.key] = _ChoiceField(
             choices=[(c.key, c.label) for c in question.choices],
@@ -215,6 +215,8 @@ def _survey_fields(audience):
             error_messages={"invalid_choice": INVALID_CHOICE},
         )
     fields["token"] = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Which questions the page showed: see surveys.views._submit.
+    fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False)
     return fields
 
 
@@ -222,15 +224,18 @@ _shared_survey_fields = functools.cache(_survey_fields)
 
 
 class SurveyForm(_QuestionnaireForm):
-    """The questions for one respondent, chosen by their eligibility answers, which
-    travel with the form as hidden fields together with the single-use token."""
+    """The questions one version of the questionnaire asks one respondent, chosen by
+    their eligibility answers, which travel with the form as hidden fields together with
+    the single-use token and the version."""
 
-    def __init__(self, *args, reported, shared_fields=False, **kwargs):
+    def __init__(self, *args, questionnaire, reported, shared_fields=False, **kwargs):
         audience = audience_for(reported)
-        fields = (_shared_survey_fields if shared_fields else _survey_fields)(audience)
+        make = _shared_survey_fields if shared_fields else _survey_fields
+        fields = make(questionnaire.version, audience)
+        kwargs["initial"] = {**kwargs.get("initial", {}), "version": questionnaire.version}
         super().__init__(
             *args,
-            sections=QUESTIONNAIRE.sections_for(audience),
+            sections=questionnaire.sections_for(audience),
             fields=fields,
             shared_fields=shared_fields,
             **kwargs,
@@ -249,5 +254,6 @@ class SurveyForm(_QuestionnaireForm):
     def answers(self):
         answers = super().answers()
         answers.pop("token", None)
+        answers.pop("version", None)
         answers.pop(AGE_GATE, None)
         return answers

@@ -46,11 +46,12 @@ _pages = {}
 
 def render(request, template_name, context=lambda slot: {}, *, key=(), fill=""):
     """The response for a page that is the same for everyone given ``key`` (with the
-    template and the language), but for ``fill``. ``context(slot)`` gives the template's
+    template, the language and the address: its language switch links to the same
+    address in the other language), but for ``fill``. ``context(slot)`` gives the template's
     context with ``slot`` where ``fill`` is to go; it is called only to render."""
     if settings.DEBUG:
         return render_page(request, template_name, context(fill))
-    page_key = (template_name, get_language(), *key)
+    page_key = (template_name, get_language(), request.path, *key)
     page = _pages.get(page_key)
     if page is None:
         page = _pages[page_key] = KeptPage(render_to_string(template_name, context(SLOT), request))

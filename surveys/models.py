@@ -64,8 +64,9 @@ class ResponseManager(models.Manager):
         SELECT id FROM response
     """
 
-    def record(self, *, nonce, version, answers):
-        """Store one submission and its answers, once per form token.
+    def record(self, *, nonce, version, answers, day=None):
+        """Store one submission and its answers, once per form token, in the month of
+        ``day`` (today by default).
 
         ``answers`` maps question keys to a choice key, a list of choice keys, or text.
         Returns the new response's id, or None when this token was already used: a
@@ -87,7 +88,7 @@ class ResponseManager(models.Manager):
                 self._RECORD,
                 {
                     "nonce": nonce,
-                    "month": timezone.localdate().replace(day=1),
+                    "month": (day or timezone.localdate()).replace(day=1),
                     "id": uuid.uuid4(),
                     "version": version,
                     "force": force,

@@ -2,22 +2,38 @@
 
 Keys are stable. Stored answers refer to question and choice keys, never to wording, so
 results stay comparable when wording changes. Change the wording freely; change what a
-question *means* only with a new key, and bump VERSION whenever anything a respondent
-sees changes (the version is stored with every response).
+question *means* (its choices included) only with a new key, and add a version whenever
+anything a respondent sees changes. A question names the first version that asks it
+(``since``) and, once it is replaced or dropped, the last (``until``): it stays here for
+good, so that the answers given to it are still read, counted and exported.
+
+A version goes live on the first day of a month (LIVE_FROM), never within one: a
+response stores the version live in the month it was sent, which then says nothing
+about when in the month that was (docs/questionnaire.md).
 
 Every question is optional except the two eligibility questions, which decide whether
 the survey is for this person and which sections apply to them.
 """
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from surveys.forces import FORCES
 
-VERSION = "2026.1"
+FIRST_VERSION = "2026.1"
+VERSION = "2027.1"  # the newest
+# The first day of the first month each version is asked in, oldest first.
+LIVE_FROM = {
+    FIRST_VERSION: date(2026, 1, 1),
+    VERSION: date(2027, 1, 1),
+}
 FREE_TEXT_MAX_LENGTH = 4000
 
 
@@ -52,6 +68,31 @@ class Question:
     hint: str = ""
     select: bool = False  # a long single-choice list shown as a drop-down
     personal: bool = False  # equality data: always offers "Prefer not to say"
+    since: str = FIRST_VERSION  # the first version that asks it
+    until: str = ""  # the last version that asks it; "" while it is still asked
+
+    @property
+    def caption(self):
+        """The question as analysts see it: with the versions that ask it, unless every
+        version does (a question replaced has the same words as its replacement)."""
+        if self.until:
+            return _("%(text)s (asked up to version %(version)s)") % {
+                "text": self.text,
+                "version": self.until,
+            }
+        if self.since != FIRST_VERSION:
+            return _("%(text)s (asked from version %(version)s)") % {
+                "text": self.text,
+                "version": self.since,
+            }
+        return self.text
+
+    def asked_in(self, version):
+        order = list(LIVE_FROM)
+        asked = order[order.index(self.since) :]
+        if self.until:
+            asked = asked[: asked.index(self.until) + 1]
+        return version in asked
 
     @cached_property
     def choice_keys(self):
@@ -78,6 +119,16 @@ class Questionnaire:
     version: str
     eligibility: Section
     sections: tuple[Section, ...] = field(default=())
+
+    def asked_in(self, version):
+        """The questionnaire as ``version`` asks it: its questions only, and only the
+        sections that keep any."""
+        sections = []
+        for section in self.sections:
+            questions = tuple(q for q in section.questions if q.asked_in(version))
+            if questions:
+                sections.append(dataclasses.replace(section, questions=questions))
+        return Questionnaire(version, self.eligibility, tuple(sections))
 
     def sections_for(self, audience):
         return [s for s in self.sections if s.audience in (Audience.EVERYONE, audience)]
@@ -131,12 +182,99 @@ IMPORTANCE = _choices(
 )
 
 
-def _frequency(key, text):
-    return Question(key, text, Kind.SINGLE, FREQUENCY)
+EFFECT = _choices(
+    ("very_positive", _("A very positive effect")),
+    ("positive", _("A positive effect")),
+    ("no_effect", _("No effect")),
+    ("negative", _("A negative effect")),
+    ("very_negative", _("A very negative effect")),
+    PREFER_NOT,
+    exclusive={"prefer_not"},
+)
+
+EXPLAINED = (
+    ("very_well", _("Very well")),
+    ("fairly_well", _("Fairly well")),
+    ("not_very_well", _("Not very well")),
+    ("not_at_all", _("Not at all")),
+)
+
+WOULD_YOU = _choices(
+    ("definitely", _("Yes, definitely")),
+    ("probably", _("Yes, probably")),
+    ("probably_not", _("Probably not")),
+    ("definitely_not", _("Definitely not")),
+    ("not_sure", _("I am not sure")),
+    exclusive={"not_sure"},
+)
+
+_NOT_REPORTING_REASONS = (
+    ("not_believed", _("I thought I would not be believed")),
+    ("process", _("I was worried about what the process would involve")),
+    ("fear_of_perpetrator", _("I was afraid of the person who did it")),
+    ("not_serious", _("I did not think the police would take it seriously")),
+    ("others_knowing", _("I did not want other people to find out")),
+    ("previous_experience", _("A bad experience with the police before")),
+    ("distrust", _("I do not trust the police")),
+    ("did_not_know_how", _("I did not know how to report it")),
+    ("move_on", _("I wanted to put it behind me")),
+    ("something_else", _("Something else")),
+)
+
+
+def _frequency(key, text, **asked):
+    return Question(key, text, Kind.SINGLE, FREQUENCY, **asked)
+
+
+def _effect(key, text, **asked):
+    return Question(key, text, Kind.SINGLE, EFFECT, **asked)
+
+
+def _asked_for(key, text, hint):
+    return Question(
+        key,
+        text,
+        Kind.SINGLE,
+        _choices(*YES_NO_DID_THEY, DONT_KNOW, exclusive={"dont_know"}),
+        hint=hint,
+        since=VERSION,
+    )
+
+
+def _explained(key, text, not_asked):
+    return Question(
+        key,
+        text,
+        Kind.SINGLE,
+        _choices(*EXPLAINED, ("not_applicable", not_asked), exclusive={"not_applicable"}),
+        since=VERSION,
+    )
 
 
 YES = "yes"
 NO = "no"
+
+
+# "Yes" and "No" for each kind of question: Welsh answers with the question's own verb
+# ("Ydw", "Ydy", "Oes", "Do"), so each kind has a translation of its own.
+YES_NO_ARE_YOU = (
+    (YES, pgettext_lazy("answer to “Are you…?”", "Yes")),
+    (NO, pgettext_lazy("answer to “Are you…?”", "No")),
+)
+YES_NO_IS_IT = (
+    (YES, pgettext_lazy("answer to “Is it…?”", "Yes")),
+    (NO, pgettext_lazy("answer to “Is it…?”", "No")),
+)
+YES_NO_DO_YOU_HAVE = (
+    (YES, pgettext_lazy("answer to “Do you have…?”", "Yes")),
+    (NO, pgettext_lazy("answer to “Do you have…?”", "No")),
+)
+YES_NO_DID_THEY = (
+    (YES, pgettext_lazy("answer to “Did the police…?”", "Yes")),
+    (NO, pgettext_lazy("answer to “Did the police…?”", "No")),
+)
+
+
 REPORTED_MYSELF = "yes_myself"
 REPORTED_BY_SOMEONE_ELSE = "yes_someone_else"
 NOT_REPORTED = "no"
@@ -154,7 +292,7 @@ ELIGIBILITY = Section(
             AGE_GATE,
             _("Are you aged 18 or over?"),
             Kind.SINGLE,
-            _choices((YES, _("Yes")), (NO, _("No"))),
+            _choices(*YES_NO_ARE_YOU),
         ),
         Question(
             "reported",
@@ -184,21 +322,42 @@ SECTIONS = (
                 "reasons_not_reported",
                 _("Why did you decide not to report it to the police?"),
                 Kind.MULTIPLE,
+                _choices(*_NOT_REPORTING_REASONS, PREFER_NOT, exclusive={"prefer_not"}),
+                hint=_("Select all that apply."),
+                until=FIRST_VERSION,
+            ),
+            # A choice added changes what the others' shares mean: a new key.
+            Question(
+                "reasons_not_reported_2027",
+                _("Why did you decide not to report it to the police?"),
+                Kind.MULTIPLE,
                 _choices(
-                    ("not_believed", _("I thought I would not be believed")),
-                    ("process", _("I was worried about what the process would involve")),
-                    ("fear_of_perpetrator", _("I was afraid of the person who did it")),
-                    ("not_serious", _("I did not think the police would take it seriously")),
-                    ("others_knowing", _("I did not want other people to find out")),
-                    ("previous_experience", _("A bad experience with the police before")),
-                    ("distrust", _("I do not trust the police")),
-                    ("did_not_know_how", _("I did not know how to report it")),
-                    ("move_on", _("I wanted to put it behind me")),
-                    ("something_else", _("Something else")),
+                    *_NOT_REPORTING_REASONS[:1],
+                    ("embarrassed", _("I felt embarrassed or ashamed")),
+                    *_NOT_REPORTING_REASONS[1:],
                     PREFER_NOT,
                     exclusive={"prefer_not"},
                 ),
                 hint=_("Select all that apply."),
+                since=VERSION,
+            ),
+            # Not the force the respondent chose (Response.force): docs/questionnaire.md.
+            Question(
+                "force_area",
+                _("In which police force area did it happen?"),
+                Kind.SINGLE,
+                (
+                    *(Choice(slug, name) for slug, name in FORCES),
+                    Choice("outside", _("Outside England and Wales")),
+                    Choice(*DONT_KNOW),
+                    Choice(*PREFER_NOT),
+                ),
+                hint=_(
+                    "You do not have to answer. Police forces only ever see totals added "
+                    "together from many people’s answers, never yours on its own."
+                ),
+                select=True,
+                since=VERSION,
             ),
         ),
     ),
@@ -349,6 +508,11 @@ SECTIONS = (
             _frequency("kept_informed", _("keep you informed about your case?")),
             _frequency("understood", _("understand what it was like for you?")),
             _frequency("felt_safe", _("make you feel safe?")),
+            _frequency("reassured", _("make you feel reassured?"), since=VERSION),
+            _frequency(
+                "comfortable", _("make you feel comfortable talking to them?"), since=VERSION
+            ),
+            _frequency("valued", _("make you feel valued?"), since=VERSION),
             _frequency("not_my_fault", _("make it clear that what happened was not your fault?")),
             _frequency(
                 "pressure_to_withdraw", _("put pressure on you to withdraw from the case?")
@@ -380,32 +544,86 @@ SECTIONS = (
                 Kind.SINGLE,
                 AGREEMENT,
             ),
-            Question(
+            _effect(
                 "mental_health",
                 _("What effect did dealing with the police have on your mental health?"),
-                Kind.SINGLE,
-                _choices(
-                    ("very_positive", _("A very positive effect")),
-                    ("positive", _("A positive effect")),
-                    ("no_effect", _("No effect")),
-                    ("negative", _("A negative effect")),
-                    ("very_negative", _("A very negative effect")),
-                    PREFER_NOT,
-                    exclusive={"prefer_not"},
+            ),
+            _effect(
+                "physical_health",
+                _("What effect did dealing with the police have on your physical health?"),
+                since=VERSION,
+            ),
+            _effect(
+                "safety_day_to_day",
+                _(
+                    "What effect did dealing with the police have on how safe you feel "
+                    "from day to day?"
                 ),
+                since=VERSION,
+            ),
+            _effect(
+                "trust_in_police",
+                _(
+                    "What effect did dealing with the police have on how much you trust "
+                    "the police?"
+                ),
+                since=VERSION,
             ),
             Question(
                 "report_again",
                 _("If something like this happened again, would you report it to the police?"),
                 Kind.SINGLE,
-                _choices(
-                    ("definitely", _("Yes, definitely")),
-                    ("probably", _("Yes, probably")),
-                    ("probably_not", _("Probably not")),
-                    ("definitely_not", _("Definitely not")),
-                    ("not_sure", _("I am not sure")),
-                    exclusive={"not_sure"},
+                WOULD_YOU,
+            ),
+            Question(
+                "encourage_friend",
+                _(
+                    "If a friend told you something like this had happened to them, would "
+                    "you encourage them to report it to the police?"
                 ),
+                Kind.SINGLE,
+                WOULD_YOU,
+                since=VERSION,
+            ),
+        ),
+    ),
+    Section(
+        key="phone_and_records",
+        title=_("Your phone and personal records"),
+        audience=Audience.REPORTED,
+        intro=_(
+            "During an investigation, the police sometimes ask for a victim’s phone, other "
+            "devices or personal records."
+        ),
+        questions=(
+            _asked_for(
+                "asked_for_devices",
+                _("Did the police ask for your phone or any of your other devices?"),
+                _("For example, a laptop, a tablet or a smartwatch."),
+            ),
+            _explained(
+                "devices_explained",
+                _(
+                    "How well did the police explain why they wanted your phone or devices, "
+                    "and what would happen to them?"
+                ),
+                _("They did not ask for my phone or devices"),
+            ),
+            _asked_for(
+                "asked_for_records",
+                _("Did the police ask for your counselling, medical or other personal records?"),
+                _(
+                    "For example, notes from counselling or therapy, medical records, or "
+                    "records from school, social services or work."
+                ),
+            ),
+            _explained(
+                "records_explained",
+                _(
+                    "How well did the police explain why they wanted your records, and who "
+                    "would see them?"
+                ),
+                _("They did not ask for my records"),
             ),
         ),
     ),
@@ -419,7 +637,7 @@ SECTIONS = (
                 _("Did you have an independent sexual violence adviser (ISVA)?"),
                 Kind.SINGLE,
                 _choices(
-                    (YES, _("Yes")),
+                    (YES, pgettext_lazy("answer to “Did you have…?”", "Yes")),
                     ("no_wanted", _("No, but I would have liked one")),
                     ("no_not_wanted", _("No, I did not want one")),
                     DONT_KNOW,
@@ -518,7 +736,7 @@ SECTIONS = (
                 "gender_same_as_sex",
                 _("Is the gender you identify with the same as your sex registered at birth?"),
                 Kind.SINGLE,
-                _choices((YES, _("Yes")), (NO, _("No")), PREFER_NOT, exclusive={"prefer_not"}),
+                _choices(*YES_NO_IS_IT, PREFER_NOT, exclusive={"prefer_not"}),
                 personal=True,
             ),
             Question(
@@ -557,7 +775,7 @@ SECTIONS = (
                     "lasting or expected to last 12 months or more?"
                 ),
                 Kind.SINGLE,
-                _choices((YES, _("Yes")), (NO, _("No")), PREFER_NOT, exclusive={"prefer_not"}),
+                _choices(*YES_NO_DO_YOU_HAVE, PREFER_NOT, exclusive={"prefer_not"}),
                 personal=True,
             ),
             Question(
@@ -596,7 +814,18 @@ SECTIONS = (
     ),
 )
 
+# Every question any version has asked: what stored answers are read, counted and
+# exported against. A respondent is asked one version's questions (live).
 QUESTIONNAIRE = Questionnaire(version=VERSION, eligibility=ELIGIBILITY, sections=SECTIONS)
+QUESTIONNAIRES = {version: QUESTIONNAIRE.asked_in(version) for version in LIVE_FROM}
+
+
+def live(day=None):
+    """The questionnaire respondents are asked on ``day`` (today, where the service
+    runs, by default): the newest version live by then."""
+    day = day or timezone.localdate()
+    started = [version for version, start in LIVE_FROM.items() if start <= day]
+    return QUESTIONNAIRES[started[-1] if started else FIRST_VERSION]
 
 
 def audience_for(reported):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -21,7 +22,7 @@ from surveys import kept, tokens
 from surveys.export import RESEARCH_MINIMUM_ROWS
 from surveys.forms import EligibilityForm, SurveyForm
 from surveys.models import Response
-from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, Kind
+from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, QUESTIONNAIRES, Kind, live
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,12 @@ def survey(request):
             "surveys/eligibility.html",
             lambda slot: {"form": EligibilityForm(), "carried": []},
         )
+    if request.POST.get("action") == "language":
+        # "Cymraeg" / "English" on a page of questions: the same page, at the other
+        # language's address, with everything given so far (nothing is checked yet).
+        if request.POST.get("stage") == "answers":
+            return _survey_page(request, _shown(request.POST, live(), errors=False))
+        return _eligibility_page(request, EligibilityForm(initial=_given(request.POST)))
     if request.POST.get("stage") != "answers":
         return _check_eligibility(request)
     if request.POST.get("action") == "change":
@@ -167,19 +174,29 @@ def _check_eligibility(request):
     if not tokens.nonce_from(token):
         token = tokens.issue()
     eligibility = form.cleaned_data
+    questionnaire = live()
     answers = {key: value for key, value in _given(request.POST).items() if key not in eligibility}
     if answers:  # carried back after changing an eligibility answer
         initial = {**answers, **eligibility, "token": token}
-        return _survey_page(request, SurveyForm(initial=initial, reported=eligibility["reported"]))
-    # Blank questions: the same page for everyone who gave these eligibility answers,
-    # but for the token.
+        return _survey_page(
+            request,
+            SurveyForm(
+                initial=initial, questionnaire=questionnaire, reported=eligibility["reported"]
+            ),
+        )
+    # Blank questions: the same page for everyone who gave these eligibility answers
+    # while this version is live, but for the token.
     return kept.render(
         request,
         "surveys/survey.html",
         lambda slot: _survey_context(
-            SurveyForm(initial={**eligibility, "token": slot}, reported=eligibility["reported"])
+            SurveyForm(
+                initial={**eligibility, "token": slot},
+                questionnaire=questionnaire,
+                reported=eligibility["reported"],
+            )
         ),
-        key=tuple(eligibility.values()),
+        key=(questionnaire.version, *eligibility.values()),
         fill=token,
     )
 
@@ -202,11 +219,32 @@ def _survey_context(form, notice=""):
 
 
 def _submit(request):
+    # The version live this month, whatever the page showed: a response's version then
+    # says no more about when it was sent than its month does (surveys.questionnaire).
+    today = timezone.localdate()
+    questionnaire = live(today)
+    shown = request.POST.get("version", "")
+    if shown in QUESTIONNAIRES and shown != questionnaire.version:
+        # The page was shown before a new version went live: ask the new version's
+        # questions, with every answer that still applies, before anything is stored.
+        notice = _(
+            "Some questions have changed since this page was opened. Your answers are "
+            "still here: check them and answer any new questions you want to, then send "
+            "your answers."
+        )
+        return _survey_page(
+            request, _shown(request.POST, questionnaire), status=409, notice=notice
+        )
     # Only validated here, so it may share its fields; a page showing the answers again
     # gets a form of its own.
-    form = SurveyForm(request.POST, reported=request.POST.get("reported"), shared_fields=True)
+    form = SurveyForm(
+        request.POST,
+        questionnaire=questionnaire,
+        reported=request.POST.get("reported"),
+        shared_fields=True,
+    )
     if not form.is_valid():
-        return _survey_page(request, _shown(request.POST))
+        return _survey_page(request, _shown(request.POST, questionnaire))
     nonce = form.nonce
     if nonce is None:
         # Forged, damaged or very old: store nothing, but keep every answer on screen
@@ -214,24 +252,36 @@ def _submit(request):
         data = request.POST.copy()
         data["token"] = tokens.issue()
         notice = _("Your answers have not been sent yet. Check them, then send them again.")
-        return _survey_page(request, _shown(data), status=400, notice=notice)
+        return _survey_page(request, _shown(data, questionnaire), status=400, notice=notice)
     try:
-        Response.objects.record(nonce=nonce, version=QUESTIONNAIRE.version, answers=form.answers())
+        Response.objects.record(
+            nonce=nonce, version=questionnaire.version, answers=form.answers(), day=today
+        )
     except (OperationalError, InterfaceError) as error:
         logger.error("Could not store a response; the respondent was asked to retry: %s", error)
         notice = _(
             "Sorry, there is a problem with the service and your answers have not been "
             "saved yet. They are still here. Please try sending them again in a few minutes."
         )
-        return _survey_page(request, _shown(request.POST), status=503, notice=notice)
+        return _survey_page(
+            request, _shown(request.POST, questionnaire), status=503, notice=notice
+        )
     # 303: the browser fetches the thank-you page with GET, so a reload cannot re-post.
     response = redirect("surveys:thank_you")
     response.status_code = 303
     return response
 
 
-def _shown(data):
-    """A survey form to show again with ``data`` in it, and its errors."""
-    form = SurveyForm(data, reported=data.get("reported"))
+def _shown(data, questionnaire, errors=True):
+    """A form with ``questionnaire``'s questions to show again with ``data`` in it,
+    and its errors (unless ``errors`` is false)."""
+    data = data.copy()
+    data["version"] = questionnaire.version
+    if not errors:
+        initial = {**_given(data), "token": data.get("token", "")}
+        return SurveyForm(
+            initial=initial, questionnaire=questionnaire, reported=data.get("reported")
+        )
+    form = SurveyForm(data, questionnaire=questionnaire, reported=data.get("reported"))
     form.is_valid()
     return form

@@ -2,12 +2,14 @@
 and, for browser tests, drive Debian's Chromium through Playwright."""
 
 import os
+from datetime import date
 
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone, translation
 
-from surveys import tokens
+from surveys import questionnaire, tokens
 from surveys.forces import load_forces
 from surveys.models import Force
 from tests.staff import sign_in
@@ -61,6 +63,15 @@ def django_db_setup(django_db_setup):
         connection.settings_dict.update(settings.DATABASE_OWNER)
 
 
+@pytest.fixture(autouse=True)
+def _language_of_each_request_only():
+    """A request to a Welsh page leaves Welsh active in its thread (LocaleMiddleware
+    sets each request's language and never resets it); a test starts with none, as each
+    request does, so that a URL it reverses is not Welsh by accident."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def token():
     return tokens.issue()
@@ -78,3 +89,26 @@ def admin_client(client, admin_user):
     """pytest-django's admin_client, past the second factor as every staff user must be."""
     sign_in(client, admin_user)
     return client
+
+
+def make_live(monkeypatch, version):
+    """Make ``version`` the questionnaire live this month, whatever today is."""
+    this_month = timezone.localdate().replace(day=1)
+    versions = list(questionnaire.LIVE_FROM)
+    position = versions.index(version)
+    starts = [date.min] * position + [this_month] + [date.max] * (len(versions) - position - 1)
+    monkeypatch.setattr(questionnaire, "LIVE_FROM", dict(zip(versions, starts, strict=True)))
+
+
+@pytest.fixture(params=list(questionnaire.LIVE_FROM))
+def live_version(request, monkeypatch):
+    """Each questionnaire version in turn, live this month."""
+    make_live(monkeypatch, request.param)
+    return request.param
+
+
+@pytest.fixture
+def newest_live(monkeypatch):
+    """The newest questionnaire version live this month."""
+    make_live(monkeypatch, questionnaire.VERSION)
+    return questionnaire.VERSION

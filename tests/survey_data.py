@@ -1,8 +1,9 @@
-"""Complete, valid survey submissions to post in tests."""
+"""Complete, valid survey submissions to post in tests: an answer to every question of
+every version, of which a submission carries those the live version asks."""
 
 import re
 
-from surveys.questionnaire import QUESTIONNAIRE, Kind
+from surveys.questionnaire import QUESTIONNAIRE, Kind, live
 
 _TOKEN = re.compile(r'name="token" value="([^"]+)"')
 
@@ -22,12 +23,23 @@ REPORTER_ANSWERS = {
     "kept_informed": "rarely",
     "understood": "often",
     "felt_safe": "always",
+    "reassured": "often",
+    "comfortable": "sometimes",
+    "valued": "rarely",
     "not_my_fault": "always",
     "pressure_to_withdraw": "never",
     "expectations": "better",
     "good_job": "agree",
     "mental_health": "no_effect",
+    "physical_health": "negative",
+    "safety_day_to_day": "positive",
+    "trust_in_police": "very_negative",
     "report_again": "probably",
+    "encourage_friend": "definitely",
+    "asked_for_devices": "yes",
+    "devices_explained": "not_very_well",
+    "asked_for_records": "no",
+    "records_explained": "not_applicable",
     "isva": "yes",
     "other_support": ["rape_crisis", "family_friends"],
     "support_wait": "under_1_month",
@@ -36,6 +48,8 @@ REPORTER_ANSWERS = {
 
 NON_REPORTER_ANSWERS = {
     "reasons_not_reported": ["not_believed", "distrust"],
+    "reasons_not_reported_2027": ["embarrassed", "distrust"],
+    "force_area": "gwent",
 }
 
 ABOUT_YOU = {
@@ -51,16 +65,21 @@ ABOUT_YOU = {
 
 
 def submission(token, reported="yes_myself", **overrides):
-    """POST data for the final step of the survey."""
+    """POST data for the final step of the survey, as the live version asks it."""
+    questionnaire = live()
     answers = REPORTER_ANSWERS if reported != "no" else NON_REPORTER_ANSWERS
     data = {
         "stage": "answers",
         "action": "submit",
         "token": token,
+        "version": questionnaire.version,
         "age_18_or_over": "yes",
         "reported": reported,
-        **answers,
-        **ABOUT_YOU,
+        **{
+            key: value
+            for key, value in {**answers, **ABOUT_YOU}.items()
+            if key in questionnaire.questions
+        },
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

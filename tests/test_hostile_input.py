@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -23,8 +24,11 @@ from surveys.models import Response
 from surveys.questionnaire import (
     FREE_TEXT_MAX_LENGTH,
     FREE_TEXT_QUESTION,
+    LIVE_FROM,
     QUESTIONNAIRE,
+    QUESTIONNAIRES,
     REPORTED_CHOICES,
+    VERSION,
     Kind,
     audience_for,
 )
@@ -34,10 +38,21 @@ from tests.survey_data import submission
 pytestmark = pytest.mark.django_db
 
 SURVEY = reverse("surveys:survey")
-RESPONDENT_URLS = [reverse(f"surveys:{pattern.name}") for pattern in urlpatterns]
+
+
+def _in_every_language(name):
+    """A respondent page's address in each language (English, and Welsh at /cy/)."""
+    urls = []
+    for code, _language in settings.LANGUAGES:
+        with translation.override(code):
+            urls.append(reverse(f"surveys:{name}"))
+    return urls
+
+
+RESPONDENT_URLS = [url for pattern in urlpatterns for url in _in_every_language(pattern.name)]
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 # What each view accepts; anything else must be a plain 405.
-ALLOWED_METHODS = {SURVEY: {"GET", "POST"}}
+ALLOWED_METHODS = {url: {"GET", "POST"} for url in _in_every_language("survey")}
 SAFE_METHODS = {"GET", "HEAD"}
 
 SCRIPT = '<script>alert("hostile")</script>'
@@ -55,13 +70,17 @@ CONTENT_TYPES = [
     f"{FORM}; charset=no-such-charset",
 ]
 
-FIELD_NAMES = [*QUESTIONNAIRE.questions, "stage", "action", "token"]
+FIELD_NAMES = [*QUESTIONNAIRE.questions, "stage", "action", "token", "version"]
 CHOICE_KEYS = sorted({c.key for q in QUESTIONNAIRE.questions.values() for c in q.choices})
 TOO_LONG = "x" * (FREE_TEXT_MAX_LENGTH + 1)
 
 hostile_values = st.one_of(
     st.sampled_from(
-        [*CHOICE_KEYS, "answers", "eligibility", "submit", "change", "", SCRIPT, ATTRIBUTE_BREAK]
+        [
+            *CHOICE_KEYS,
+            *("answers", "eligibility", "submit", "change", "language", *LIVE_FROM),
+            *("", SCRIPT, ATTRIBUTE_BREAK),
+        ]
     ),
     st.text(max_size=40),
     st.text(alphabet="\x00\r\n\t a<>&\"'", max_size=20),
@@ -203,7 +222,9 @@ def _assert_valid(response):
     assert response.reported == (reported in REPORTED_CHOICES)
     asked = {
         question.key: question
-        for section in QUESTIONNAIRE.sections_for(audience_for(reported))
+        for section in QUESTIONNAIRES[response.questionnaire_version].sections_for(
+            audience_for(reported)
+        )
         for question in section.questions
     }
     assert set(by_question) <= set(asked)
@@ -231,7 +252,7 @@ def _longest_submission(token):
     reported = "yes_someone_else"
     pairs = [("stage", "answers"), ("action", "submit"), ("token", token)]
     pairs += [("age_18_or_over", "yes"), ("reported", reported)]
-    for section in QUESTIONNAIRE.sections_for(audience_for(reported)):
+    for section in QUESTIONNAIRES[VERSION].sections_for(audience_for(reported)):
         for question in section.questions:
             if question.kind is Kind.TEXT:
                 pairs.append((question.key, "\N{GRINNING FACE}" * FREE_TEXT_MAX_LENGTH))
@@ -242,7 +263,7 @@ def _longest_submission(token):
     return pairs
 
 
-def test_the_longest_legitimate_submission_fits_the_limits_twice_over(client, token):
+def test_the_longest_legitimate_submission_fits_the_limits_twice_over(client, token, newest_live):
     pairs = _longest_submission(token)
     body = urlencode(pairs).encode()
     assert 2 * len(body) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE

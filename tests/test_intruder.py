@@ -139,12 +139,12 @@ def _universe():
 
 
 def _labels():
-    """CSV labels back to keys: (section, question text) to the question, and each
+    """CSV labels back to keys: (section, question caption) to the question, and each
     question's answer labels to choice keys."""
     questions, answers = {}, {}
     for section in [ELIGIBILITY, *QUESTIONNAIRE.sections]:
         for question in section.questions:
-            questions[(str(section.title), str(question.text))] = question.key
+            questions[(str(section.title), str(question.caption))] = question.key
             answers[question.key] = {str(c.label): c.key for c in question.choices}
     return questions, answers
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from surveys.models import Response
-from surveys.questionnaire import QUESTIONNAIRE, VERSION, Audience
+from surveys.questionnaire import Audience, live
 from tests.respondent_pages import every_respondent_page
 from tests.survey_data import posted_answers, stored_answers, submission, token_on
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _section_keys(audience):
-    return [section.key for section in QUESTIONNAIRE.sections_for(audience)]
+    return [section.key for section in live().sections_for(audience)]
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_survey_starts_with_the_eligibility_questions(client):
     assert "dignity_respect" not in page
 
 
-def test_reporter_gets_every_section_on_one_page_and_the_answers_are_stored(client):
+def test_reporter_gets_every_section_on_one_page_and_the_answers_are_stored(client, live_version):
     page = client.post(
         SURVEY, {"stage": "eligibility", "age_18_or_over": "yes", "reported": "yes_myself"}
     )
@@ -92,23 +92,23 @@ def test_reporter_gets_every_section_on_one_page_and_the_answers_are_stored(clie
     assert response.status_code == 303
     assert response["Location"] == reverse("surveys:thank_you")
     stored = Response.objects.get()
-    assert stored.questionnaire_version == VERSION
+    assert stored.questionnaire_version == live_version
     assert stored.force_id == "kent"
     assert stored.reported is True
     assert stored.submitted_month.day == 1
     assert stored_answers(stored) == posted_answers(data)
 
 
-def test_non_reporter_skips_the_police_sections(client):
+def test_non_reporter_skips_the_police_sections(client, live_version):
     page = client.post(SURVEY, {"stage": "eligibility", "age_18_or_over": "yes", "reported": "no"})
     html = page.content.decode()
     assert 'id="section-not_reporting"' in html
     assert 'id="section-about_you"' in html
-    for key in ["report", "treatment", "overall", "support"]:
+    for key in ["report", "treatment", "overall", "phone_and_records", "support"]:
         assert f'id="section-{key}"' not in html
 
 
-def test_answers_to_sections_that_do_not_apply_are_not_stored(client, token):
+def test_answers_to_sections_that_do_not_apply_are_not_stored(client, token, newest_live):
     # A non-reporter's form cannot carry police answers, even if someone posts them.
     data = submission(token, reported="no", force="kent", believed="always")
     client.post(SURVEY, data)
@@ -118,7 +118,8 @@ def test_answers_to_sections_that_do_not_apply_are_not_stored(client, token):
     assert "force" not in answers
     assert stored.force is None
     assert stored.reported is False
-    assert answers["reasons_not_reported"] == ["distrust", "not_believed"]
+    assert answers["reasons_not_reported_2027"] == ["distrust", "embarrassed"]
+    assert answers["force_area"] == "gwent"
 
 
 def test_under_18_gets_a_kind_page_and_nothing_is_stored(client):

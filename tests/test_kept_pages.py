@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from surveys import views
 from surveys.forms import EligibilityForm, SurveyForm
-from surveys.questionnaire import AGE_GATE, QUESTIONNAIRE, YES
+from surveys.questionnaire import AGE_GATE, QUESTIONNAIRE, YES, live
 from tests.survey_data import token_on
 
 SURVEY = reverse("surveys:survey")
@@ -24,22 +24,25 @@ def _eligible(reported):
     return {"stage": "eligibility", AGE_GATE: YES, "reported": reported}
 
 
-def _fresh(rf, template_name, context):
-    return render_to_string(template_name, context, rf.get("/"))
+def _fresh(rf, template_name, context, path):
+    """The page as Django renders it for a request to ``path`` (its language switch
+    links to the same address in the other language)."""
+    return render_to_string(template_name, context, rf.get(path))
 
 
 @pytest.mark.parametrize("name", STATIC_PAGES)
 def test_kept_pages_are_the_pages_rendered_afresh(client, rf, name):
     for _ in range(2):  # rendered and kept, then served from memory
-        html = client.get(reverse(f"surveys:{name}")).content.decode()
-        assert html == _fresh(rf, f"surveys/{name}.html", {})
+        path = reverse(f"surveys:{name}")
+        html = client.get(path).content.decode()
+        assert html == _fresh(rf, f"surveys/{name}.html", {}, path)
 
 
 def test_kept_eligibility_page_is_the_page_rendered_afresh(client, rf):
     context = {"form": EligibilityForm(), "carried": []}
     for _ in range(2):
         assert client.get(SURVEY).content.decode() == _fresh(
-            rf, "surveys/eligibility.html", context
+            rf, "surveys/eligibility.html", context, SURVEY
         )
 
 
@@ -51,8 +54,8 @@ def test_kept_questions_are_the_page_rendered_afresh_with_its_own_token(client, 
         token = token_on(html)
         tokens.add(token)
         initial = {AGE_GATE: YES, "reported": reported, "token": token}
-        form = SurveyForm(initial=initial, reported=reported)
-        assert html == _fresh(rf, "surveys/survey.html", views._survey_context(form))
+        form = SurveyForm(initial=initial, questionnaire=live(), reported=reported)
+        assert html == _fresh(rf, "surveys/survey.html", views._survey_context(form), SURVEY)
     assert len(tokens) == 2
 
 

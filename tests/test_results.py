@@ -60,7 +60,7 @@ def _published_base(force=None):
 
 
 def test_force_analyst_sees_only_their_force_whatever_the_query(client, analysts):
-    _seed(count=800, seed=5)
+    _seed(count=1200, seed=5)
     sign_in(client, analysts["kent"])
     for query in ["", "?force=dorset", "?force="]:
         page = client.get(RESULTS + query)
@@ -504,7 +504,7 @@ def test_a_forces_key_measures_sit_beside_england_and_wales(client, analysts):
     assert "Higher than England and Wales" in page.content.decode()
     assert "Essex" not in page.content.decode()  # the national figure, never a force's
     assert measures["dignity_respect"].share is None  # nobody answered it
-    assert "encourage_friend" not in measures  # not asked yet
+    assert measures["encourage_friend"].share is None  # asked from 2027.1 on
 
 
 def test_a_view_leaves_out_only_what_cannot_happen_under_its_filters(client, analysts):
@@ -513,16 +513,16 @@ def test_a_view_leaves_out_only_what_cannot_happen_under_its_filters(client, ana
     kent = client.get(RESULTS).context["results"]
     asked = {row.question.key: row for _s, rows in kent.sections for row in rows}
     assert "force" not in asked  # one force: every respondent chose it
-    assert "reasons_not_reported" not in asked  # they all reported
+    assert not {"reasons_not_reported", "force_area"} & set(asked)  # they all reported
     assert list(asked["reported"].labels) == ["yes_myself", "yes_someone_else"]
     sign_in(client, analysts["national"])
     everyone = client.get(RESULTS).context["results"]
     every = {row.question.key for _s, rows in everyone.sections for row in rows}
-    assert {"force", "reasons_not_reported", "believed"} <= every
+    assert {"force", "reasons_not_reported", "reasons_not_reported_2027", "believed"} <= every
     others = client.get(RESULTS, {"reported": "no"}).context["results"]
     theirs = {row.question.key for _s, rows in others.sections for row in rows}
-    assert "reasons_not_reported" in theirs
-    assert not {"force", "reported", "believed"} & theirs
+    assert {"reasons_not_reported", "force_area"} <= theirs
+    assert not {"force", "reported", "believed", "encourage_friend"} & theirs
 
 
 def _believed(**counts):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from surveys import forms, tokens
 from surveys.models import Response
-from surveys.questionnaire import FREE_TEXT_MAX_LENGTH, QUESTIONNAIRE, Audience
+from surveys.questionnaire import FREE_TEXT_MAX_LENGTH, QUESTIONNAIRE, Audience, live
 from tests.survey_data import submission
 
 SURVEY = reverse("surveys:survey")
@@ -125,7 +125,7 @@ def test_pages_shown_again_never_change_the_fields_submissions_share(client, tok
     changes its fields' widgets (error and hint references), so a page showing the
     answers again must use fields of its own."""
     assert client.post(SURVEY, submission(token)).status_code == 303
-    shared = forms._shared_survey_fields(Audience.REPORTED)
+    shared = forms._shared_survey_fields(live().version, Audience.REPORTED)
     before = {key: dict(field.widget.attrs) for key, field in shared.items()}
 
     invalid = submission(tokens.issue(), dignity_respect="sometimes-maybe", free_text="x")
@@ -136,4 +136,4 @@ def test_pages_shown_again_never_change_the_fields_submissions_share(client, tok
     assert 'aria-describedby="id_free_text_hint id_free_text-info"' in page.content.decode()
     # ...and not on the shared ones.
     assert {key: dict(field.widget.attrs) for key, field in shared.items()} == before
-    assert forms._shared_survey_fields(Audience.REPORTED) is shared
+    assert forms._shared_survey_fields(live().version, Audience.REPORTED) is shared

@@ -25,11 +25,11 @@ EXPIRES = date(2999, 12, 31)
 
 def _questions():
     """(section title, section intro, question) for each of our reporter's questions."""
-    from surveys.questionnaire import QUESTIONNAIRE, Audience
+    from surveys.questionnaire import Audience, live
 
     return [
         (str(section.title), str(section.intro), question)
-        for section in QUESTIONNAIRE.sections_for(Audience.REPORTED)
+        for section in live().sections_for(Audience.REPORTED)
         for question in section.questions
     ]
 

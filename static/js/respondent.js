@@ -89,7 +89,8 @@
   // Enter in a field must not send the whole survey from an early section.
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter;
-    if (submitter && submitter.value === "change") {
+    // "Change this answer" and "Cymraeg" / "English" send every answer on purpose.
+    if (submitter && (submitter.value === "change" || submitter.value === "language")) {
       return;
     }
     if (current < sections.length - 1) {

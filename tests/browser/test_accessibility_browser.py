@@ -4,10 +4,10 @@ and reduced motion."""
 import pytest
 from django.template.loader import render_to_string
 
-from surveys.questionnaire import QUESTIONNAIRE, Audience
+from surveys.questionnaire import QUESTIONNAIRES, VERSION, Audience
 from tests.browser.test_survey_browser import _to_survey
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("newest_live")]
 
 
 @pytest.mark.parametrize("path", ["/", "/before-you-start/", "/safety/", "/survey/", "/nowhere/"])
@@ -43,7 +43,7 @@ def test_every_survey_section_then_thank_you_has_no_violations(
     page, site, axe, reported, audience
 ):
     _to_survey(page, site, reported=reported)
-    for index, _section in enumerate(QUESTIONNAIRE.sections_for(audience)):
+    for index, _section in enumerate(QUESTIONNAIRES[VERSION].sections_for(audience)):
         if index:
             page.locator("[data-survey-section]:visible").get_by_role(
                 "button", name="Continue"

@@ -5,10 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from surveys.models import Response
-from surveys.questionnaire import QUESTIONNAIRE, Audience
+from surveys.questionnaire import QUESTIONNAIRES, VERSION, Audience
 
-pytestmark = pytest.mark.browser
-REPORTER_SECTIONS = QUESTIONNAIRE.sections_for(Audience.REPORTED)
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("newest_live")]
+REPORTER_SECTIONS = QUESTIONNAIRES[VERSION].sections_for(Audience.REPORTED)
 
 
 def _to_survey(page, site, reported="Yes, I reported it"):

@@ -22,11 +22,11 @@ from surveys.models import RECORD_KEYS, AnswerTally, PublishedMonth, Response
 from surveys.months import shift
 from surveys.questionnaire import (
     NOT_REPORTED,
-    QUESTIONNAIRE,
     REPORTED_BY_SOMEONE_ELSE,
     REPORTED_MYSELF,
     Audience,
     Kind,
+    live,
 )
 
 # The stress profile spreads its responses over two years; the realistic one over the
@@ -38,7 +38,9 @@ SKIP_RATE = 0.08
 BEST_FIRST = {
     "dignity_respect", "believed", "taken_seriously", "kept_informed", "understood",
     "felt_safe", "not_my_fault", "expectations", "good_job", "mental_health",
-    "report_again", "support_helpful",
+    "report_again", "support_helpful", "reassured", "comfortable", "valued",
+    "physical_health", "safety_day_to_day", "trust_in_police", "encourage_friend",
+    "devices_explained", "records_explained",
 }  # fmt: skip
 WORST_FIRST = {"pressure_to_withdraw"}
 # Bigger forces get more responses (the stress profile).
@@ -139,7 +141,12 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
                     # forces, say) must not collide.
                     response_id = uuid.uuid4()
                     chosen_force = rng.choices(forces, weights)[0]
-                    given = self._answers(rng, chosen_force, quality[chosen_force], force)
+                    month = rng.choice(months)
+                    # Each month's responses answer the version live in that month.
+                    questionnaire = live(month)
+                    given = self._answers(
+                        rng, questionnaire, chosen_force, quality[chosen_force], force
+                    )
                     reported = given.get("reported") != NOT_REPORTED
                     stored_force = (
                         given.get("force") if given.get("force") in FORCE_SLUGS else None
@@ -148,10 +155,10 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
                     responses.write_row(
                         (
                             response_id,
-                            QUESTIONNAIRE.version,
+                            questionnaire.version,
                             stored_force,
                             reported,
-                            rng.choice(months),
+                            month,
                             json.dumps(choices),
                             free_text,
                             rng.randrange(RECORD_KEYS),
@@ -174,7 +181,7 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
             )
         )
 
-    def _answers(self, rng, force, quality, fixed_force):
+    def _answers(self, rng, questionnaire, force, quality, fixed_force):
         """One respondent's answers, by question key."""
         if fixed_force:
             reported = rng.choice([REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE])
@@ -187,10 +194,10 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
         audience = Audience.NOT_REPORTED if reported == NOT_REPORTED else Audience.REPORTED
         experience = quality + rng.gauss(0, 1)
         answers = {"reported": reported}
-        for section in QUESTIONNAIRE.sections_for(audience):
+        for section in questionnaire.sections_for(audience):
             for question in section.questions:
-                if question.key == "force":
-                    answers["force"] = force if rng.random() > 0.03 else "dont_know"
+                if question.key in ("force", "force_area"):
+                    answers[question.key] = force if rng.random() > 0.03 else "dont_know"
                 elif rng.random() < SKIP_RATE:
                     continue
                 elif question.kind is Kind.TEXT:
