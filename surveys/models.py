@@ -21,7 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys.forces import FORCE_SLUGS
-from surveys.questionnaire import FREE_TEXT_QUESTION, QUESTIONNAIRE, REPORTED_CHOICES, Kind
+from surveys.questionnaire import (
+    FORCE_QUESTIONS,
+    FREE_TEXT_QUESTION,
+    QUESTIONNAIRE,
+    REPORTED_CHOICES,
+    Kind,
+)
 
 
 class Force(models.Model):
@@ -72,7 +78,7 @@ class ResponseManager(models.Manager):
         Returns the new response's id, or None when this token was already used: a
         double click or a re-post, which has been stored once already.
         """
-        force = answers.get("force") if answers.get("force") in FORCE_SLUGS else None
+        force = self.model.force_of(answers)
         choices, free_text = self.model.stored(answers)
         # Django's cursor checks the connection's health and translates errors; the
         # statement itself goes through a psycopg cursor that binds on the server, so
@@ -134,7 +140,8 @@ class Response(models.Model):
         db_index=False,
         related_name="responses",
         help_text=_(
-            "Empty when the respondent did not report, did not know or preferred not to say."
+            "The force it was reported to, or for someone who did not report, the force "
+            "area they named; empty when they did not know or preferred not to say."
         ),
     )
     reported = models.BooleanField(
@@ -196,6 +203,14 @@ class Response(models.Model):
     def __str__(self):
         # Never answer text: this shows in admin breadcrumbs and history.
         return _("Response %(id)s") % {"id": str(self.id)[:8]}
+
+    @staticmethod
+    def force_of(answers):
+        """The force a response counts for (``force``): the force a reporter named, or
+        the force area someone who did not report named (FORCE_QUESTIONS)."""
+        return next(
+            (answers[key] for key in FORCE_QUESTIONS if answers.get(key) in FORCE_SLUGS), None
+        )
 
     @staticmethod
     def stored(answers):

@@ -35,6 +35,10 @@ LIVE_FROM = {
     VERSION: date(2027, 1, 1),
 }
 FREE_TEXT_MAX_LENGTH = 4000
+# The questions whose answer is the force a response counts for (Response.force): the
+# force a reporter reported to, or, from 2027.1, the area someone who did not report
+# named. A respondent is asked one of them at most (docs/questionnaire.md).
+FORCE_QUESTIONS = ("force", "force_area")
 
 
 class Kind(enum.StrEnum):
@@ -826,6 +830,18 @@ def live(day=None):
     day = day or timezone.localdate()
     started = [version for version, start in LIVE_FROM.items() if start <= day]
     return QUESTIONNAIRES[started[-1] if started else FIRST_VERSION]
+
+
+def first_asked(key):
+    """The first day a version asking question ``key`` went live, or None if none does."""
+    return min(
+        (
+            start
+            for version, start in LIVE_FROM.items()
+            if key in QUESTIONNAIRES[version].questions
+        ),
+        default=None,
+    )
 
 
 def audience_for(reported):

@@ -34,11 +34,13 @@ from surveys.publication import published_months, whole_quarters
 from surveys.questionnaire import (
     AGE_GATE,
     ELIGIBILITY,
+    FORCE_QUESTIONS,
     FREE_TEXT_QUESTION,
     NOT_REPORTED,
     QUESTIONNAIRE,
     Audience,
     Kind,
+    first_asked,
 )
 from surveys.redaction import redact
 
@@ -272,26 +274,45 @@ class Results:
         return self.shown_base is None
 
 
+def _areas_named(period):
+    """Whether anyone who did not report can have named a force area in ``period`` (a
+    version asking for it was live in one of its months): only then can one force's
+    results hold people who did not report. Decided from the questionnaire's dates and
+    the published months alone, never from what anyone answered."""
+    first = first_asked("force_area")
+    if first is None:
+        return False
+    if period.end is not None:
+        return period.end > first
+    newest = PublishedMonth.objects.order_by("-month").values_list("month", flat=True).first()
+    return newest is not None and newest >= first
+
+
 def _closed_questions(filters):
     """(section, [(question, choices)]) of the closed questions that apply under the
-    filters, leaving out only what cannot happen under them: for reporters alone (one
-    force's respondents are all reporters) the non-reporters' questions, the answer "not
-    reported" and, for one force, the force question; for non-reporters alone the
-    reporters' questions and the two questions that sorted them."""
-    reporters = filters.force is not None or filters.reported is True
-    audience = Audience.REPORTED if reporters else Audience.NOT_REPORTED
-    if filters.reported is None and filters.force is None:
-        sections = QUESTIONNAIRE.sections
+    filters, leaving out only what cannot happen under them. One force's view leaves
+    out the questions that chose the force, and it holds reporters alone unless the
+    period is one in which people who did not report were asked for their force area
+    (_areas_named). For reporters alone: the non-reporters' questions and the answer
+    "not reported"; for non-reporters alone: the reporters' questions and the question
+    that sorted them."""
+    reporters = filters.reported is True or (
+        filters.force is not None and filters.reported is None and not _areas_named(filters.period)
+    )
+    if filters.reported is False:
+        sections = QUESTIONNAIRE.sections_for(Audience.NOT_REPORTED)
+    elif reporters:
+        sections = QUESTIONNAIRE.sections_for(Audience.REPORTED)
     else:
-        sections = QUESTIONNAIRE.sections_for(audience)
+        sections = QUESTIONNAIRE.sections
     for section in [ELIGIBILITY, *sections]:
         questions = []
         for question in section.questions:
             if question.kind is Kind.TEXT or question.key == AGE_GATE:
                 continue
-            choices = question.choices
-            if question.key == "force" and (filters.force or filters.reported is False):
+            if question.key in FORCE_QUESTIONS and filters.force:
                 continue
+            choices = question.choices
             if question.key == "reported" and filters.reported is False:
                 continue
             if question.key == "reported" and reporters:

@@ -116,7 +116,7 @@ def test_answers_to_sections_that_do_not_apply_are_not_stored(client, token, new
     answers = stored_answers(stored)
     assert "believed" not in answers
     assert "force" not in answers
-    assert stored.force is None
+    assert stored.force_id == "gwent"  # the area they named, not the "force" posted
     assert stored.reported is False
     assert answers["reasons_not_reported_2027"] == ["distrust", "embarrassed"]
     assert answers["force_area"] == "gwent"

@@ -24,6 +24,7 @@ from tests.publishing import publish_everything
 from tests.survey_data import submission, token_on
 
 SURVEY = reverse("surveys:survey")
+RESULTS = reverse("admin:results")
 
 # What version 2026.1 asked, by question key: its choices' keys. Answers already stored
 # refer to these keys, so they never change; a question that means something else is
@@ -239,13 +240,45 @@ def test_results_count_every_version_by_stable_keys(client, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_non_reporters_force_area_stays_out_of_that_forces_own_results(client, newest_live):
-    # docs/questionnaire.md: counted among non-reporters nationally, never as the force
-    # a response is for.
+def test_non_reporters_count_for_the_force_area_they_name(client, newest_live):
+    # docs/questionnaire.md: the force a response counts for is the area someone who
+    # did not report named, as it is the force a reporter named.
     client.post(SURVEY, submission(tokens.issue(), reported="no", force_area="kent"))
-    stored = Response.objects.get()
-    assert stored.choices["force_area"] == ["kent"]
-    assert stored.force_id is None
+    client.post(SURVEY, submission(tokens.issue(), reported="no", force_area="prefer_not"))
+    named = Response.objects.get(choices__force_area=["kent"])
+    assert named.force_id == "kent"
+    assert not named.reported
+    assert Response.objects.get(choices__force_area=["prefer_not"]).force_id is None
     publish_everything()
-    assert not AnswerTally.objects.filter(force="kent").exists()
-    assert AnswerTally.objects.filter(force="", question="force_area", choice="kent").exists()
+    kent = AnswerTally.objects.filter(force="kent", reported=False)
+    assert kent.filter(question="reasons_not_reported_2027", choice="embarrassed").exists()
+
+
+@pytest.mark.django_db
+def test_a_forces_results_hold_the_people_in_its_area_who_did_not_report(
+    admin_client, newest_live
+):
+    for reasons in (["embarrassed", "distrust"], ["not_believed"]) * 12:
+        admin_client.post(
+            SURVEY,
+            submission(
+                tokens.issue(),
+                reported="no",
+                force_area="kent",
+                reasons_not_reported_2027=reasons,
+            ),
+        )
+        admin_client.post(SURVEY, submission(tokens.issue(), force="kent"))
+    publish_everything()
+    page = admin_client.get(RESULTS, {"force": "kent"})
+    asked = {
+        row.question.key: row for _s, rows in page.context["results"].sections for row in rows
+    }
+    assert "reasons_not_reported_2027" in asked  # why people in Kent did not report
+    assert not {"force", "force_area"} & set(asked)  # the questions that chose Kent
+    reasons = {c.key: c for c in asked["reasons_not_reported_2027"].table.cells}
+    assert not reasons["embarrassed"].hidden
+    assert "no" in asked["reported"].labels
+    theirs = admin_client.get(RESULTS, {"force": "kent", "reported": "no"}).context["results"]
+    assert theirs.shown_base
+    assert "believed" not in {row.question.key for _s, rows in theirs.sections for row in rows}

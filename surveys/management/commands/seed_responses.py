@@ -21,6 +21,7 @@ from surveys.forces import FORCE_SLUGS, FORCES
 from surveys.models import RECORD_KEYS, AnswerTally, PublishedMonth, Response
 from surveys.months import shift
 from surveys.questionnaire import (
+    FORCE_QUESTIONS,
     NOT_REPORTED,
     REPORTED_BY_SOMEONE_ELSE,
     REPORTED_MYSELF,
@@ -148,9 +149,7 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
                         rng, questionnaire, chosen_force, quality[chosen_force], force
                     )
                     reported = given.get("reported") != NOT_REPORTED
-                    stored_force = (
-                        given.get("force") if given.get("force") in FORCE_SLUGS else None
-                    )
+                    stored_force = Response.force_of(given)
                     choices, free_text = Response.stored(given)
                     responses.write_row(
                         (
@@ -196,7 +195,7 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
         answers = {"reported": reported}
         for section in questionnaire.sections_for(audience):
             for question in section.questions:
-                if question.key in ("force", "force_area"):
+                if question.key in FORCE_QUESTIONS:
                     answers[question.key] = force if rng.random() > 0.03 else "dont_know"
                 elif rng.random() < SKIP_RATE:
                     continue
