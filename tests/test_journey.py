@@ -17,36 +17,18 @@ def _section_keys(audience):
     return [section.key for section in live().sections_for(audience)]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "start",
-        "before_you_start",
-        "safety",
-        "privacy",
-        "accessibility",
-        "survey",
-        "thank_you",
-    ],
-)
+# Every respondent page with an address of its own, by URL name.
+PAGES = ["start", "before_you_start", "safety", "privacy", "accessibility", "survey", "thank_you"]
+
+
+@pytest.mark.parametrize("name", PAGES)
 def test_every_respondent_page_opens(client, name):
     response = client.get(reverse(f"surveys:{name}"))
     assert response.status_code == 200
     assert b"Leave this site" in response.content
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "start",
-        "before_you_start",
-        "safety",
-        "privacy",
-        "accessibility",
-        "survey",
-        "thank_you",
-    ],
-)
+@pytest.mark.parametrize("name", PAGES)
 def test_page_titles_are_neutral(client, name):
     # Browser history shows titles to whoever uses the device next.
     html = client.get(reverse(f"surveys:{name}")).content.decode()

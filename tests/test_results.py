@@ -587,13 +587,25 @@ def _by_quarter(client, quarter):
     return page, {m.key: m for m in page.context["measures"]}["believed"]
 
 
-def test_key_measures_show_the_change_since_the_previous_period_when_both_show(client, analysts):
+def _two_quarters(client, analyst, earlier_answers, later_answers):
+    """Kent's "believed" answers in the two quarters before this one, published, with
+    ``analyst`` signed in; returns the two quarters' first months."""
     this_quarter = months.quarter_start(date.today().replace(day=1))
     earlier, later = months.shift(this_quarter, -6), months.shift(this_quarter, -3)
-    store(earlier, _believed(always=20, often=10, sometimes=10, never=40))
-    store(later, _believed(always=40, often=30, sometimes=10, never=10))
+    store(earlier, earlier_answers)
+    store(later, later_answers)
     publish_everything()
-    sign_in(client, analysts["kent"])
+    sign_in(client, analyst)
+    return earlier, later
+
+
+def test_key_measures_show_the_change_since_the_previous_period_when_both_show(client, analysts):
+    earlier, later = _two_quarters(
+        client,
+        analysts["kent"],
+        _believed(always=20, often=10, sometimes=10, never=40),
+        _believed(always=40, often=30, sometimes=10, never=10),
+    )
     page, believed = _by_quarter(client, later)
     assert page.context["previous"].key == months.quarter_key(earlier)
     _before, previous = _by_quarter(client, earlier)
@@ -612,12 +624,12 @@ def test_key_measures_show_the_change_since_the_previous_period_when_both_show(c
 
 
 def test_a_small_change_is_not_called_clear(client, analysts):
-    this_quarter = months.quarter_start(date.today().replace(day=1))
-    earlier, later = months.shift(this_quarter, -6), months.shift(this_quarter, -3)
-    store(earlier, _believed(always=15, often=15, sometimes=15, never=15))
-    store(later, _believed(always=15, often=20, sometimes=15, never=15))
-    publish_everything()
-    sign_in(client, analysts["kent"])
+    _earlier, later = _two_quarters(
+        client,
+        analysts["kent"],
+        _believed(always=15, often=15, sometimes=15, never=15),
+        _believed(always=15, often=20, sometimes=15, never=15),
+    )
     page, believed = _by_quarter(client, later)
     assert believed.change is not None
     assert not believed.clear_change
