@@ -1,6 +1,6 @@
 """Submitting: once per token, and never lost to a database failure."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, connection
@@ -9,7 +9,7 @@ from django.urls import reverse
 from surveys import tokens
 from surveys.models import Response, SubmissionReceipt
 from tests.faults import cut_database_connection
-from tests.survey_data import posted_answers, stored_answers, submission
+from tests.survey_data import posted_answers, stored_answers, submission, token_issued
 
 SURVEY = reverse("surveys:survey")
 
@@ -47,6 +47,21 @@ def test_forged_or_missing_token_stores_nothing_and_keeps_the_answers(client, ba
     assert Response.objects.count() == 0
     # Sending again from that page works.
     assert client.post(SURVEY, submission(new_token)).status_code == 303
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_token_past_its_maximum_age_stores_nothing_and_keeps_the_answers(client):
+    minute = timedelta(minutes=1)
+    stale = client.post(SURVEY, submission(token_issued(tokens.MAX_AGE + minute)))
+
+    assert stale.status_code == 400
+    assert "Your answers have not been sent yet" in stale.content.decode()
+    assert stale.context["form"]["believed"].value() == "always"
+    assert tokens.nonce_from(stale.context["form"]["token"].value()) is not None
+    assert not Response.objects.exists()
+    # A tab left open for almost as long still sends.
+    assert client.post(SURVEY, submission(token_issued(tokens.MAX_AGE - minute))).status_code == 303
     assert Response.objects.count() == 1
 
 
