@@ -15,6 +15,7 @@ from surveys.disclosure import (
     perturbation_table,
     protect,
     publish,
+    publish_base,
     round_count,
 )
 from surveys.models import RECORD_KEYS, Count
@@ -44,6 +45,18 @@ def test_nothing_is_shown_below_the_threshold():
     assert table.suppressed
     assert table.base is None
     assert table.cells == ()
+
+
+def test_a_group_of_exactly_the_threshold_is_shown_and_one_fewer_is_not():
+    for key in range(RECORD_KEYS):
+        assert publish_base(Count(T, key), T) >= T
+        assert publish_base(Count(T - 1, key), T) is None
+    assert not _table({"yes": T, "no": T}).suppressed  # all but the largest: exactly T
+    assert _shown(_table({"yes": T, "no": T})).keys() == {"yes", "no"}
+    assert _table({"yes": T, "no": T - 1}).suppressed
+    edge = _table({"a": 150, "b": T, "c": T - 1})
+    assert "b" in _shown(edge)
+    assert "c" not in _shown(edge)
 
 
 def test_an_empty_base_shows_nothing():

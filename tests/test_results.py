@@ -350,6 +350,21 @@ def test_free_text_is_redacted_escaped_and_audited(client, analysts):
     assert entry.action == "view results and free text"
 
 
+def test_exactly_the_threshold_of_respondents_and_of_comments_is_shown(client, analysts):
+    _submit(client, 10, free_text="One of ten")
+    _submit(client, 9, free_text="One of nine", force="essex")
+    publish_everything()
+    sign_in(client, analysts["national"])
+    ten = client.get(RESULTS + "?force=kent").context["results"]
+    assert not ten.suppressed
+    assert ten.shown_base == _published_base("kent")
+    # Nine: Essex has no period to offer at all (test_below_the_threshold_nothing_is_shown
+    # has nine within a period that is offered).
+    assert client.get(RESULTS + "?force=essex").context["results"] is None
+    groups = client.get(RESULTS).context["comment_groups"]
+    assert [(len(group.texts), "Kent Police" in group.label) for group in groups] == [(10, True)]
+
+
 def test_free_text_comes_in_whole_groups_of_at_least_the_threshold(client, analysts):
     _submit(client, 9, free_text="One of nine")
     _submit(client, 12, free_text="One of twelve", force="essex")
