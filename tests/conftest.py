@@ -38,6 +38,15 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The forces, as their migration loads them, in a test database kept from an
+    earlier run too (--reuse-db, which make mutation uses for each mutant): a test that
+    commits empties every table when it ends, and would leave the next run without."""
+    with django_db_blocker.unblock():
+        load_forces(Force)
+
+
 @pytest.fixture
 def token():
     return tokens.issue()
