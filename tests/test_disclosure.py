@@ -17,6 +17,7 @@ from surveys.disclosure import (
     publish,
     publish_base,
     round_count,
+    smallest_shown,
 )
 from surveys.models import RECORD_KEYS, Count
 
@@ -35,9 +36,30 @@ def _shown(table):
 
 
 def test_rounding_is_to_the_nearest_five_halves_up():
-    assert [round_count(n) for n in [0, 2, 3, 7, 8, 10, 12, 13, 1002]] == [
-        0, 0, 5, 5, 10, 10, 10, 15, 1000,
-    ]  # fmt: skip
+    rounded = [round_count(n) for n in [0, 2, 3, 7, 8, 10, 12, 13, 1002]]
+    assert rounded == [0, 0, 5, 5, 10, 10, 10, 15, 1000]
+    assert {type(n) for n in rounded} == {int}  # never 15.0 in a page or a CSV
+
+
+def test_the_documented_parameters():
+    """docs/disclosure.md states these; a change is a change to the method."""
+    assert (SMALL_TABLE, MAX_NOISE, MAX_ERROR) == (100, 4, 6)
+
+
+def test_a_published_count_is_its_true_count_plus_the_tables_noise_rounded():
+    """Recounted independently of publish(): the table's noise for the count and key,
+    added (not subtracted), then rounded, never below the smallest figure shown."""
+    table = perturbation_table(T)
+    for n in [T, T + 3, 2 * T - 1, 37, 400]:
+        for key in range(RECORD_KEYS):
+            expected = max(5 * round((n + table[min(n, 2 * T)][key]) / 5), 10)
+            assert publish(Count(n, key), T) == expected, (n, key)
+
+
+def test_nothing_shown_is_below_the_threshold_rounded_up_to_five():
+    assert [smallest_shown(t) for t in [5, 10, 11, 12, 15, 16]] == [5, 10, 15, 15, 15, 20]
+    for key in range(RECORD_KEYS):
+        assert publish(Count(12, key), 12) >= 15
 
 
 def test_nothing_is_shown_below_the_threshold():
