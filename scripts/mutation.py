@@ -1,11 +1,16 @@
 """`make mutation`: mutation testing of the modules that protect respondents and their data.
 
     python scripts/mutation.py [MODULE ...]   e.g. surveys/redaction.py; default: all
+    python scripts/mutation.py --survivors [MODULE ...]
+        run only the mutants that survived last time, against the tests as they are now
+        (after adding tests to kill them); the module itself must not have changed
 
 Cosmic Ray (pinned in pyproject.toml) changes one thing at a time in a module (an
 operator, a comparison, a number, a condition) and runs that module's tests against each
 change; a change that no test notices "survives". It works on a scratch copy of the
-work tree in ``.mutation/``, so an interrupted run never leaves a mutant in your files.
+work tree in ``.mutation/tree/``, so an interrupted run never leaves a mutant in your
+files; each module's session (``.mutation/NAME.sqlite``) and its survivors' diffs
+(``.mutation/NAME.survivors.diff``) stay beside it.
 The respondent script's exit logic has hand-written mutants instead, run by the browser
 tests (tests/browser/test_exit_script_mutants.py); and the redaction patterns, which
 Cosmic Ray does not change (it leaves string literals alone), by tests/test_redaction.py.
@@ -19,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -27,6 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = ROOT / ".mutation"
+TREE = SCRATCH / "tree"
 
 # Each module and the tests that speak for it: run against every mutant, stopping at the
 # first failure (-x), so a killed mutant costs a fraction of a survivor.
@@ -42,7 +49,9 @@ MODULES = {
         "tests/test_hostile_input.py::test_a_large_file_is_refused_rather_than_written_to_disk",
     ],
 }
-JS_MUTANTS = "tests/browser/test_exit_script_mutants.py"
+JS_MUTANTS = (
+    "tests/browser/test_exit_script_mutants.py::test_every_mutant_of_the_exit_script_is_caught"
+)
 # Longer than any module's tests take unmutated, several times over: a mutant that makes
 # them run past this (a loop that never ends) counts as caught.
 MUTANT_TIMEOUT = 600
@@ -54,7 +63,7 @@ def _pytest(*args):
 
 def _copy_work_tree():
     """Every file git tracks or would track, as it is in the work tree now."""
-    shutil.rmtree(SCRATCH, ignore_errors=True)
+    shutil.rmtree(TREE, ignore_errors=True)
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT,
@@ -65,8 +74,8 @@ def _copy_work_tree():
     for name in filter(None, listed.split("\0")):
         source = ROOT / name
         if source.is_file():
-            (SCRATCH / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, SCRATCH / name)
+            (TREE / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, TREE / name)
 
 
 def _own_database(url):
@@ -109,15 +118,24 @@ def _cosmic_ray():
     return str(Path(sys.executable).with_name("cosmic-ray"))
 
 
-def _run_module(module, tests, env):
+def _run_module(module, tests, env, survivors_only):
     name = Path(module).stem
     config, session = SCRATCH / f"{name}.toml", SCRATCH / f"{name}.sqlite"
-    config.write_text(_config(module, tests))
+    mutated = SCRATCH / f"{name}.source"
     started = time.monotonic()
-    for step in ("init", "exec"):
-        subprocess.run(
-            [_cosmic_ray(), step, str(config), str(session)], cwd=SCRATCH, env=env, check=True
-        )
+    if survivors_only:
+        if not session.exists() or mutated.read_text() != (ROOT / module).read_text():
+            raise SystemExit(f"{module} changed since its last full run: run it in full.")
+        with sqlite3.connect(session) as db:
+            db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+    else:
+        session.unlink(missing_ok=True)
+        config.write_text(_config(module, tests))
+        shutil.copy2(ROOT / module, mutated)
+        subprocess.run([_cosmic_ray(), "init", str(config), str(session)], cwd=TREE, check=True)
+    subprocess.run(
+        [_cosmic_ray(), "exec", str(config), str(session)], cwd=TREE, env=env, check=True
+    )
     killed, survived, survivors = _outcomes(str(session))
     (SCRATCH / f"{name}.survivors.diff").write_text("\n".join(survivors))
     return killed, survived, time.monotonic() - started
@@ -128,7 +146,7 @@ def _run_js_mutants(env):
     when some behaviour check fails against it."""
     started = time.monotonic()
     finished = subprocess.run(
-        _pytest(JS_MUTANTS), cwd=SCRATCH, env=env, capture_output=True, text=True
+        _pytest(JS_MUTANTS), cwd=TREE, env=env, capture_output=True, text=True
     )
     print(finished.stdout[-2000:], flush=True)
     closing = finished.stdout.strip().splitlines()[-1]
@@ -140,7 +158,9 @@ def _run_js_mutants(env):
 
 
 def main(argv):
-    chosen = argv[1:] or list(MODULES)
+    survivors_only = "--survivors" in argv
+    named = [arg for arg in argv[1:] if arg != "--survivors"]
+    chosen = named or list(MODULES)
     unknown = [m for m in chosen if m not in MODULES]
     if unknown:
         raise SystemExit(f"Not a module this runs over: {', '.join(unknown)} (see MODULES)")
@@ -150,12 +170,12 @@ def main(argv):
     _copy_work_tree()
     tests = sorted({t for m in chosen for t in MODULES[m]})
     print("Baseline: the tests must pass before anything is mutated.", flush=True)
-    subprocess.run(_pytest("--create-db", *tests), cwd=SCRATCH, env=env, check=True)
+    subprocess.run(_pytest("--create-db", *tests), cwd=TREE, env=env, check=True)
     rows = []
     for module in chosen:
         print(f"Mutating {module} ...", flush=True)
-        rows.append((module, *_run_module(module, MODULES[module], env)))
-    if not argv[1:]:
+        rows.append((module, *_run_module(module, MODULES[module], env, survivors_only)))
+    if not named:
         print("Respondent script: hand-written mutants in the browser ...", flush=True)
         killed, survived, seconds = _run_js_mutants(env)
         rows.append(("static/js (hand-written)", killed, survived, seconds))
