@@ -12,6 +12,7 @@ from surveys.disclosure import (
     MAX_NOISE,
     SMALL_TABLE,
     noise,
+    percent,
     perturbation_table,
     protect,
     publish,
@@ -73,6 +74,8 @@ def test_a_group_of_exactly_the_threshold_is_shown_and_one_fewer_is_not():
     for key in range(RECORD_KEYS):
         assert publish_base(Count(T, key), T) >= T
         assert publish_base(Count(T - 1, key), T) is None
+        assert publish_base(Count(T + 1, key), T) >= T
+        assert abs(publish_base(Count(500, key), T) - 500) <= MAX_ERROR
     assert not _table({"yes": T, "no": T}).suppressed  # all but the largest: exactly T
     assert _shown(_table({"yes": T, "no": T})).keys() == {"yes", "no"}
     assert _table({"yes": T, "no": T - 1}).suppressed
@@ -110,6 +113,10 @@ def test_percentages_come_from_the_published_figures():
     base = table.base
     for cell in table.cells:
         assert cell.percent == min(round(100 * cell.count / base), 100)
+
+
+def test_a_part_past_its_whole_shows_as_100_percent():
+    assert [percent(part, 200) for part in [0, 1, 99, 199, 200, 210]] == [0, 0, 50, 100, 100, 100]
 
 
 def test_the_same_respondents_always_get_the_same_noise():
