@@ -2,8 +2,10 @@
 cell-key perturbation and rounding, and property tests of the rules
 (docs/disclosure.md)."""
 
+import dataclasses
 from collections import Counter
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +13,7 @@ from surveys.disclosure import (
     MAX_ERROR,
     MAX_NOISE,
     SMALL_TABLE,
+    _row,
     noise,
     percent,
     perturbation_table,
@@ -134,6 +137,20 @@ def test_the_table_perturbs_about_one_cell_in_seven_and_near_the_threshold_more(
         assert len(row) == RECORD_KEYS
         assert max(abs(change) for change in row) == MAX_NOISE
         assert sum(row) == 0  # unbiased
+
+
+@pytest.mark.parametrize("keys", [RECORD_KEYS - 1, RECORD_KEYS + 1])
+def test_a_row_of_the_table_must_give_every_cell_key_one_noise(keys):
+    with pytest.raises(ValueError, match="every cell key"):
+        _row({0: keys}, T)
+
+
+def test_a_protected_table_cannot_be_changed_afterwards():
+    table = _table({"yes": 60, "no": 40})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        table.base = 7
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        table.cells[0].count = 7
 
 
 def test_noise_is_unrelated_from_one_count_to_the_next():
