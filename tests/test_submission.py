@@ -67,6 +67,14 @@ def test_a_token_past_its_maximum_age_stores_nothing_and_keeps_the_answers(clien
     assert Response.objects.count() == 1
 
 
+def test_each_token_carries_192_random_bits():
+    """Two forms whose nonces collided would be taken for one form sent twice, and the
+    second respondent's answers dropped: 192 bits make that never happen."""
+    nonces = {tokens.nonce_from(tokens.issue()) for _ in range(1000)}
+    assert len(nonces) == 1000
+    assert {len(nonce) for nonce in nonces} == {32}  # 24 bytes in URL-safe base64
+
+
 @pytest.mark.django_db
 def test_receipt_is_not_linked_to_the_response(client, token):
     client.post(SURVEY, submission(token))
