@@ -67,6 +67,18 @@ def test_the_password_step_passes_on_where_the_user_was_going(client, kent):
     assert _password(client, next_url="")["Location"] == SECOND_FACTOR
 
 
+def test_a_signed_in_user_is_not_asked_for_a_code_again(client, kent):
+    sign_in(client, kent)
+    assert client.get(LOGIN)["Location"] == reverse("admin:index")
+    assert client.get(SECOND_FACTOR)["Location"] == LOGIN
+
+
+def test_opening_the_code_page_is_not_logged_as_a_refused_code(client, kent, caplog):
+    _password(client)
+    assert client.get(SECOND_FACTOR).status_code == 200
+    assert "second factor refused" not in caplog.text
+
+
 def test_the_qr_code_keeps_the_quiet_zone_scanners_need(client, kent):
     """Four blank modules around the code, as the QR standard asks, at 4 px a module."""
     _password(client)
