@@ -73,9 +73,13 @@ def test_a_signed_in_user_is_not_asked_for_a_code_again(client, kent):
     assert client.get(SECOND_FACTOR)["Location"] == LOGIN
 
 
-def test_opening_the_code_page_is_not_logged_as_a_refused_code(client, kent, caplog):
+def test_the_code_page_keeps_where_the_user_was_going_and_is_not_a_refusal(client, kent, caplog):
     _password(client)
-    assert client.get(SECOND_FACTOR).status_code == 200
+    page = client.get(f"{SECOND_FACTOR}?{urlencode({'next': RESULTS})}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'<input type="hidden" name="next" value="{RESULTS}">' in html
+    assert re.search(r'<input[^>]*name="code"[^>]*autofocus', html)
     assert "second factor refused" not in caplog.text
 
 
