@@ -329,6 +329,22 @@ def test_an_oversize_body_is_refused_with_a_clear_page(client, token, content_ty
     assert not Response.objects.exists()
 
 
+def test_the_size_limit_lets_exactly_the_limit_through(client, token):
+    """A body of exactly DATA_UPLOAD_MAX_MEMORY_SIZE bytes is read (and, being no
+    survey, shown back with its errors); one byte more is refused."""
+    body = urlencode([*_pairs(submission(token)), ("padding", "")]).encode()
+    body += b"z" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE - len(body))
+    assert client.generic("POST", SURVEY, body, FORM).status_code != 413
+    assert client.generic("POST", SURVEY, body + b"z", FORM).status_code == 413
+
+
+@pytest.mark.parametrize("length", ["", "abc", "-"])
+def test_a_malformed_content_length_is_read_as_no_body(client, length):
+    page = client.generic("POST", SURVEY, b"", FORM, CONTENT_LENGTH=length)
+    assert page.status_code == 200  # the first question again, as for an empty form
+    assert not Response.objects.exists()
+
+
 def test_a_large_file_is_refused_rather_than_written_to_disk(client, token):
     """Django limits form fields but writes multipart files to disk whatever their size;
     the survey takes no files, so a body this large never gets that far."""
