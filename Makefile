@@ -18,12 +18,14 @@ TEST_ENV := DJANGO_DEBUG=false \
 	DJANGO_SECURE_SSL_REDIRECT=false \
 	QUICK_EXIT_URL=http://127.0.0.1:8765/weather
 
-.PHONY: help run test bench lint audit format assets messages translations gettext chromium wrk \
+.PHONY: help run test mutation bench lint audit format assets messages translations gettext chromium wrk \
 	db-stop clean
 
 help:
 	@echo "make run      serve the survey on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
 	@echo "make test     lint, migration check, and every test (unit, PostgreSQL, browser)"
+	@echo "make mutation mutation testing of the modules that protect respondents (~1 h;"
+	@echo "              MUTATION_ARGS=surveys/redaction.py for one: docs/testing.md)"
 	@echo "make audit    look up known vulnerabilities in the installed packages (PyPI advisories)"
 	@echo "make bench    load, page weight and results timings against their floors and"
 	@echo "              django-survey-and-report (~5.5 min, ~6 the first time as it makes its"
@@ -59,6 +61,13 @@ test: $(VENV)/.installed chromium messages
 	$(PY) manage.py makemigrations --check --dry-run; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0; \
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Slow, so not part of make test: Cosmic Ray over the modules that protect respondents,
+# and the respondent script's hand-written mutants (scripts/mutation.py, docs/testing.md).
+mutation: $(VENV)/.installed chromium
+	@url=$$($(PY) scripts/database.py url); \
+	export DATABASE_URL="$$url" $(TEST_ENV); \
+	$(PY) scripts/mutation.py $(MUTATION_ARGS)
 
 # Seeds (once, kept between runs) and serves its own databases on the same server.
 bench: $(VENV)/.installed chromium wrk
@@ -132,4 +141,4 @@ db-stop: $(VENV)/.installed
 	$(PY) scripts/database.py stop
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mutation

@@ -53,7 +53,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The forces, as their migration loads them, in a test database kept from an
+    earlier run too (--reuse-db, which make mutation uses for each mutant): a test that
+    commits empties every table when it ends, and would leave the next run without. Then
+    the tests run as the app's role."""
+    with django_db_blocker.unblock():
+        load_forces(Force)
     connection = connections["default"]
     connection.close()
     connection.settings_dict.update(_APP_ROLE)

@@ -2,7 +2,10 @@
 every version, of which a submission carries those the live version asks."""
 
 import re
+import time
+from unittest import mock
 
+from surveys import tokens
 from surveys.questionnaire import QUESTIONNAIRE, Kind, live
 
 _TOKEN = re.compile(r'name="token" value="([^"]+)"')
@@ -62,6 +65,13 @@ ABOUT_YOU = {
     "disability_impact": "no_conditions",
     "free_text": "The officer listened to me.",
 }
+
+
+def token_issued(ago):
+    """A form token as tokens.issue() made it ``ago`` (a timedelta) before now: its
+    signature carries the clock's time, so the clock is set back while it is signed."""
+    with mock.patch("time.time", return_value=time.time() - ago.total_seconds()):
+        return tokens.issue()
 
 
 def submission(token, reported="yes_myself", **overrides):

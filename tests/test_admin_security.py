@@ -7,6 +7,9 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
+
+from tests.staff import sign_in
 
 LOGIN = reverse("admin:login")
 pytestmark = pytest.mark.django_db
@@ -95,6 +98,21 @@ def test_admin_session_cookie_is_short_lived_secure_and_strict(client, analyst):
     assert cookie["secure"]
     assert cookie["samesite"] == "Strict"
     assert not cookie["expires"]  # ends when the browser closes
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # 30 minutes idle, not 30 in all
+    assert not cookie["max-age"]
     assert client.get(reverse("admin:index")).headers["Referrer-Policy"] == "same-origin"
+
+
+def test_admin_session_ends_after_30_minutes_idle_not_30_in_all(client, analyst, monkeypatch):
+    sign_in(client, analyst)
+    index = reverse("admin:index")
+    assert client.get(index).status_code == 200
+    started = timezone.now()
+    elapsed = timedelta()
+    for idle in [29, 29, 29, 31]:
+        elapsed += timedelta(minutes=idle)
+        monkeypatch.setattr(timezone, "now", lambda at=started + elapsed: at)
+        page = client.get(index)
+        if idle < 30:
+            assert page.status_code == 200, f"signed out after {elapsed} with {idle} min idle"
+    assert page.status_code == 302
+    assert page["Location"].startswith(LOGIN)

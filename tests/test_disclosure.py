@@ -2,8 +2,10 @@
 cell-key perturbation and rounding, and property tests of the rules
 (docs/disclosure.md)."""
 
+import dataclasses
 from collections import Counter
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,11 +13,15 @@ from surveys.disclosure import (
     MAX_ERROR,
     MAX_NOISE,
     SMALL_TABLE,
+    _row,
     noise,
+    percent,
     perturbation_table,
     protect,
     publish,
+    publish_base,
     round_count,
+    smallest_shown,
 )
 from surveys.models import RECORD_KEYS, Count
 
@@ -34,9 +40,30 @@ def _shown(table):
 
 
 def test_rounding_is_to_the_nearest_five_halves_up():
-    assert [round_count(n) for n in [0, 2, 3, 7, 8, 10, 12, 13, 1002]] == [
-        0, 0, 5, 5, 10, 10, 10, 15, 1000,
-    ]  # fmt: skip
+    rounded = [round_count(n) for n in [0, 2, 3, 7, 8, 10, 12, 13, 1002]]
+    assert rounded == [0, 0, 5, 5, 10, 10, 10, 15, 1000]
+    assert {type(n) for n in rounded} == {int}  # never 15.0 in a page or a CSV
+
+
+def test_the_documented_parameters():
+    """docs/disclosure.md states these; a change is a change to the method."""
+    assert (SMALL_TABLE, MAX_NOISE, MAX_ERROR) == (100, 4, 6)
+
+
+def test_a_published_count_is_its_true_count_plus_the_tables_noise_rounded():
+    """Recounted independently of publish(): the table's noise for the count and key,
+    added (not subtracted), then rounded, never below the smallest figure shown."""
+    table = perturbation_table(T)
+    for n in [T, T + 3, 2 * T - 1, 37, 400]:
+        for key in range(RECORD_KEYS):
+            expected = max(5 * round((n + table[min(n, 2 * T)][key]) / 5), 10)
+            assert publish(Count(n, key), T) == expected, (n, key)
+
+
+def test_nothing_shown_is_below_the_threshold_rounded_up_to_five():
+    assert [smallest_shown(t) for t in [5, 10, 11, 12, 15, 16]] == [5, 10, 15, 15, 15, 20]
+    for key in range(RECORD_KEYS):
+        assert publish(Count(12, key), 12) >= 15
 
 
 def test_nothing_is_shown_below_the_threshold():
@@ -44,6 +71,20 @@ def test_nothing_is_shown_below_the_threshold():
     assert table.suppressed
     assert table.base is None
     assert table.cells == ()
+
+
+def test_a_group_of_exactly_the_threshold_is_shown_and_one_fewer_is_not():
+    for key in range(RECORD_KEYS):
+        assert publish_base(Count(T, key), T) >= T
+        assert publish_base(Count(T - 1, key), T) is None
+        assert publish_base(Count(T + 1, key), T) >= T
+        assert abs(publish_base(Count(500, key), T) - 500) <= MAX_ERROR
+    assert not _table({"yes": T, "no": T}).suppressed  # all but the largest: exactly T
+    assert _shown(_table({"yes": T, "no": T})).keys() == {"yes", "no"}
+    assert _table({"yes": T, "no": T - 1}).suppressed
+    edge = _table({"a": 150, "b": T, "c": T - 1})
+    assert "b" in _shown(edge)
+    assert "c" not in _shown(edge)
 
 
 def test_an_empty_base_shows_nothing():
@@ -77,6 +118,10 @@ def test_percentages_come_from_the_published_figures():
         assert cell.percent == min(round(100 * cell.count / base), 100)
 
 
+def test_a_part_past_its_whole_shows_as_100_percent():
+    assert [percent(part, 200) for part in [0, 1, 99, 199, 200, 210]] == [0, 0, 50, 100, 100, 100]
+
+
 def test_the_same_respondents_always_get_the_same_noise():
     # Same count, same cell key: same figure, however often and wherever it is asked.
     assert {publish(Count(37, 201), T) for _ in range(5)} == {publish(Count(37, 201), T)}
@@ -86,12 +131,26 @@ def test_the_table_perturbs_about_one_cell_in_seven_and_near_the_threshold_more(
     table = perturbation_table(T)
     large = Counter(table[2 * T])
     assert large[0] == 220  # of 256 cell keys: 14% perturbed
-    near = Counter(table[T])
-    assert near[0] == 180  # 30% perturbed near the threshold
+    for near in [table[T], table[2 * T - 1]]:
+        assert Counter(near)[0] == 180  # 30% perturbed near the threshold
     for row in table.values():
         assert len(row) == RECORD_KEYS
         assert max(abs(change) for change in row) == MAX_NOISE
         assert sum(row) == 0  # unbiased
+
+
+@pytest.mark.parametrize("keys", [RECORD_KEYS - 1, RECORD_KEYS + 1])
+def test_a_row_of_the_table_must_give_every_cell_key_one_noise(keys):
+    with pytest.raises(ValueError, match="every cell key"):
+        _row({0: keys}, T)
+
+
+def test_a_protected_table_cannot_be_changed_afterwards():
+    table = _table({"yes": 60, "no": 40})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        table.base = 7
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        table.cells[0].count = 7
 
 
 def test_noise_is_unrelated_from_one_count_to_the_next():

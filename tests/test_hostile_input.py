@@ -157,51 +157,116 @@ def test_random_requests_to_every_respondent_url_are_handled_and_store_nothing(c
     assert not Response.objects.exists()
 
 
-TOKEN_KINDS = ["fresh", "replayed", "tampered", "other-purpose", "missing", "empty"]
+# The token a form is sent again with: its own, another already used, or a bad one.
+AGAIN_TOKEN_KINDS = ["same", "replayed", "tampered", "other-purpose", "missing", "empty"]
 REPORTED = sorted(QUESTIONNAIRE.questions["reported"].choice_keys)
+# The questions a respondent may leave out or change at will: all but the two that
+# decide whether there is a survey to send (the age check, and whether they reported).
+OPTIONAL = [
+    q for q in QUESTIONNAIRE.questions.values() if q.key not in {"age_18_or_over", "reported"}
+]
+CHOICE_QUESTIONS = [q for q in OPTIONAL if q.kind is not Kind.TEXT]
+
+
+def _answers_a_form_may_take(question):
+    """Answers that pass the form's checks or nearly do: one of the question's own
+    choices, or several where it takes several (exclusive ones and repeats included),
+    for whichever respondent (a non-reporter sent a reporter's question, say)."""
+    keys = st.sampled_from(sorted(question.choice_keys))
+    several = st.builds(
+        lambda chosen, repeat: chosen + chosen[:repeat],
+        st.lists(keys, min_size=1, max_size=4),
+        st.booleans(),
+    )
+    return st.tuples(st.just(question.key), several if question.kind is Kind.MULTIPLE else keys)
+
+
+plausible_changes = st.lists(
+    st.sampled_from(CHOICE_QUESTIONS).flatmap(_answers_a_form_may_take), max_size=4
+).map(dict)
+# Free text that may be stored, markup and all (hostile_changes may put text in it
+# that may not: too long, or with a NUL character).
+free_texts = st.one_of(
+    st.text(st.characters(exclude_categories=["Cc", "Cs"]), max_size=200),
+    st.sampled_from([SCRIPT, ATTRIBUTE_BREAK]),
+)
+# Hostile values in any field: these mostly get the form back with errors, so half the
+# examples have none.
+hostile_changes = st.one_of(
+    st.just({}),
+    st.dictionaries(
+        field_names, st.one_of(hostile_values, st.lists(hostile_values, max_size=3)), max_size=3
+    ),
+)
 
 
 def test_hostile_submissions_store_only_valid_answers_once_per_token(client):
-    """Complete surveys, then some fields dropped, replaced by hostile values or added.
+    """Complete surveys, then some fields dropped, changed to other answers the form may
+    accept, given hostile free text, replaced by hostile values or added; each sent with
+    a fresh token, then sent again with the same token, a used one or a bad one.
 
-    Every token that got the thank-you page (303) stored exactly one response, and every
-    stored row is something the questionnaire allows."""
+    Every token that got the thank-you page (303) stored exactly one response, every
+    stored row is something the questionnaire allows, and most examples store one, so
+    that those checks have rows to check."""
     replayed = tokens.issue()
     acknowledged = set()
+    examples = []
 
     @hypothesis_settings(max_examples=60, deadline=None)
     @given(
         reported=st.sampled_from(REPORTED),
-        token_kind=st.sampled_from(TOKEN_KINDS),
-        dropped=st.sets(st.sampled_from(FIELD_NAMES), max_size=3),
-        changes=st.dictionaries(
-            field_names,
-            st.one_of(hostile_values, st.lists(hostile_values, max_size=3)),
-            max_size=3,
-        ),
+        again=st.sampled_from(AGAIN_TOKEN_KINDS),
+        dropped=st.sets(st.sampled_from([q.key for q in OPTIONAL]), max_size=3),
+        answers=plausible_changes,
+        free_text=free_texts,
+        hostile=hostile_changes,
         content_type=st.sampled_from([FORM, MULTIPART]),
     )
-    @example(reported="no", token_kind="fresh", dropped=set(), changes={}, content_type=FORM)
-    def send(reported, token_kind, dropped, changes, content_type):
-        token = _token(token_kind, replayed)
-        data = {k: v for k, v in submission(token, reported).items() if k not in dropped}
-        data.update(changes)
-        body = _encode(_pairs(data), content_type)
-        response = client.generic("POST", SURVEY, body, content_type)
-        _assert_handled(response, "POST", SURVEY, body)
-        if response.status_code == 303:
-            acknowledged.add(token)
+    @example(
+        reported="no",
+        again="same",
+        dropped=set(),
+        answers={},
+        free_text="",
+        hostile={},
+        content_type=FORM,
+    )
+    @example(  # an exclusive answer with another, and a box ticked twice
+        reported="yes_myself",
+        again="replayed",
+        dropped=set(),
+        answers={"other_support": ["none", "rape_crisis"], "how_reported": ["phone", "phone"]},
+        free_text=SCRIPT,
+        hostile={},
+        content_type=MULTIPART,
+    )
+    def send(reported, again, dropped, answers, free_text, hostile, content_type):
+        data = {k: v for k, v in submission(None, reported).items() if k not in dropped}
+        data.update(answers, **{FREE_TEXT_QUESTION: free_text})
+        data.update(hostile)
+        token = tokens.issue()
+        for sent_with in [token, _token(again, token, replayed)]:
+            # A hostile "token" field, if any, replaces the token.
+            sent = {"token": sent_with, **data} if sent_with is not None else data
+            body = _encode(_pairs(sent), content_type)
+            response = client.generic("POST", SURVEY, body, content_type)
+            _assert_handled(response, "POST", SURVEY, body)
+            if response.status_code == 303:
+                acknowledged.add(str(sent.get("token")))
+        examples.append(token in acknowledged)
 
     send()
-    assert acknowledged  # the explicit example at least: the checks below are not empty
     assert Response.objects.count() == len(acknowledged)
-    for response in Response.objects.all():
+    stored = Response.objects.all()
+    for response in stored:
         _assert_valid(response)
+    assert sum(examples) > len(examples) / 2, f"{sum(examples)} of {len(examples)} stored"
+    assert any(response.free_text for response in stored)
 
 
-def _token(kind, replayed):
-    if kind == "fresh":
-        return tokens.issue()
+def _token(kind, own, replayed):
+    if kind == "same":
+        return own
     if kind == "replayed":
         return replayed
     if kind == "tampered":
@@ -282,6 +347,22 @@ def test_an_oversize_body_is_refused_with_a_clear_page(client, token, content_ty
     assert "Sorry, that was too much to send" in html
     assert f"shorten it to {FREE_TEXT_MAX_LENGTH} characters" in html
     assert "Leave this site" in html
+    assert not Response.objects.exists()
+
+
+def test_the_size_limit_lets_exactly_the_limit_through(client, token):
+    """A body of exactly DATA_UPLOAD_MAX_MEMORY_SIZE bytes is read (and, being no
+    survey, shown back with its errors); one byte more is refused."""
+    body = urlencode([*_pairs(submission(token)), ("padding", "")]).encode()
+    body += b"z" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE - len(body))
+    assert client.generic("POST", SURVEY, body, FORM).status_code != 413
+    assert client.generic("POST", SURVEY, body + b"z", FORM).status_code == 413
+
+
+@pytest.mark.parametrize("length", ["", "abc", "-"])
+def test_a_malformed_content_length_is_read_as_no_body(client, length):
+    page = client.generic("POST", SURVEY, b"", FORM, CONTENT_LENGTH=length)
+    assert page.status_code == 200  # the first question again, as for an empty form
     assert not Response.objects.exists()
 
 

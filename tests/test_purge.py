@@ -1,7 +1,7 @@
 """purge_responses: old responses go, with their answers and counts; only the number is
 recorded."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,7 +10,7 @@ from django.urls import reverse
 from surveys import tokens
 from surveys.models import AuditEntry, Response, SubmissionReceipt, UntalliedResponse
 from surveys.months import shift
-from tests.survey_data import submission
+from tests.survey_data import submission, token_issued
 from tests.tallies import recount, tallies
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,22 @@ def test_responses_still_queued_for_the_tally_are_purged_too(client):
     counted = tallies()
     assert counted == recount()
     assert sum(n for key, n in counted.items() if key[3:] == ("", "")) == 1
+
+
+def test_a_form_sent_again_while_its_token_lasts_is_not_stored_twice(client):
+    """Receipts stay as long as the token they record could still be sent: this form
+    was filled in and sent almost MAX_AGE ago, in an earlier month, and sent again."""
+    issued_ago = tokens.MAX_AGE - timedelta(days=1)
+    data = submission(token_issued(issued_ago))
+    assert client.post(reverse("surveys:survey"), data).status_code == 303
+    sent_in = (date.today() - issued_ago).replace(day=1)
+    SubmissionReceipt.objects.update(month=sent_in)
+    Response.objects.update(submitted_month=sent_in)
+
+    call_command("purge_responses", older_than_months=36)
+
+    assert client.post(reverse("surveys:survey"), data).status_code == 303
+    assert Response.objects.count() == 1
 
 
 def test_purge_needs_a_sensible_period():

@@ -74,6 +74,24 @@ def test_force_analyst_sees_only_their_force_whatever_the_query(client, analysts
         assert ["Respondents", str(_published_base("kent"))] in csv_rows
 
 
+def test_force_analysts_csv_counts_only_their_force_whatever_the_query(client, analysts):
+    """Every figure, not just the name row: the CSV a Kent analyst gets for any query is
+    the one a national analyst gets for Kent, and Dorset's is different."""
+    call_command("seed_responses", count=500, force="dorset", seed=4)
+    _seed(count=500, force="kent", seed=5)
+    sign_in(client, analysts["national"])
+    kent = client.get(CSV + "?force=kent").content.decode()
+    dorset = client.get(CSV + "?force=dorset").content.decode()
+    figures = [row[-2:] for row in csv.reader(io.StringIO(kent))][2:]
+    assert sum(count.isdigit() for count, _percent in figures) > 100
+    assert figures != [row[-2:] for row in csv.reader(io.StringIO(dorset))][2:]
+
+    sign_in(client, analysts["kent"])
+    for query in ["", "?force=dorset", "?force=", "?force=dorset&reported=yes"]:
+        expected = client.get(CSV + "?reported=yes").content.decode() if "yes" in query else kent
+        assert client.get(CSV + query).content.decode() == expected, query
+
+
 def test_national_analyst_sees_every_force_or_one(client, analysts):
     _seed(count=400, seed=5)
     sign_in(client, analysts["national"])
@@ -330,6 +348,21 @@ def test_free_text_is_redacted_escaped_and_audited(client, analysts):
     assert "<script>alert(1)</script>" not in html
     entry = AuditEntry.objects.get(user=analysts["national"])
     assert entry.action == "view results and free text"
+
+
+def test_exactly_the_threshold_of_respondents_and_of_comments_is_shown(client, analysts):
+    _submit(client, 10, free_text="One of ten")
+    _submit(client, 9, free_text="One of nine", force="essex")
+    publish_everything()
+    sign_in(client, analysts["national"])
+    ten = client.get(RESULTS + "?force=kent").context["results"]
+    assert not ten.suppressed
+    assert ten.shown_base == _published_base("kent")
+    # Nine: Essex has no period to offer at all (test_below_the_threshold_nothing_is_shown
+    # has nine within a period that is offered).
+    assert client.get(RESULTS + "?force=essex").context["results"] is None
+    groups = client.get(RESULTS).context["comment_groups"]
+    assert [(len(group.texts), "Kent Police" in group.label) for group in groups] == [(10, True)]
 
 
 def test_free_text_comes_in_whole_groups_of_at_least_the_threshold(client, analysts):

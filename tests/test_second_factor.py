@@ -7,10 +7,12 @@ from base64 import b32decode
 from datetime import timedelta
 
 import pytest
+import segno
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -58,6 +60,39 @@ def test_password_alone_opens_no_admin_page(client, kent):
         assert page["Location"].startswith(LOGIN), url
     # The sign-in page itself sends them on to the second factor.
     assert client.get(LOGIN)["Location"].startswith(SECOND_FACTOR)
+
+
+def test_the_password_step_passes_on_where_the_user_was_going(client, kent):
+    expected = f"{SECOND_FACTOR}?{urlencode({'next': RESULTS})}"
+    assert _password(client)["Location"] == expected
+    client.logout()
+    assert _password(client, next_url="")["Location"] == SECOND_FACTOR
+
+
+def test_a_signed_in_user_is_not_asked_for_a_code_again(client, kent):
+    sign_in(client, kent)
+    assert client.get(LOGIN)["Location"] == reverse("admin:index")
+    assert client.get(SECOND_FACTOR)["Location"] == LOGIN
+
+
+def test_the_code_page_keeps_where_the_user_was_going_and_is_not_a_refusal(client, kent, caplog):
+    _password(client)
+    page = client.get(f"{SECOND_FACTOR}?{urlencode({'next': RESULTS})}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'<input type="hidden" name="next" value="{RESULTS}">' in html
+    assert re.search(r'<input[^>]*name="code"[^>]*autofocus', html)
+    assert "second factor refused" not in caplog.text
+
+
+def test_the_qr_code_keeps_the_quiet_zone_scanners_need(client, kent):
+    """Four blank modules around the code, as the QR standard asks, at 4 px a module."""
+    _password(client)
+    html = client.get(SECOND_FACTOR).content.decode()
+    device = TOTPDevice.objects.get(user=kent)
+    modules, _height = segno.make(device.config_url, error="m").symbol_size(scale=1, border=0)
+    side = (modules + 2 * 4) * 4
+    assert f'<svg width="{side}" height="{side}"' in html
 
 
 def test_first_sign_in_sets_up_the_authenticator_then_opens_the_page_asked_for(client, kent):

@@ -1,6 +1,6 @@
 """Submitting: once per token, and never lost to a database failure."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, connection
@@ -9,7 +9,7 @@ from django.urls import reverse
 from surveys import tokens
 from surveys.models import Response, SubmissionReceipt
 from tests.faults import cut_database_connection
-from tests.survey_data import posted_answers, stored_answers, submission
+from tests.survey_data import posted_answers, stored_answers, submission, token_issued
 
 SURVEY = reverse("surveys:survey")
 
@@ -48,6 +48,31 @@ def test_forged_or_missing_token_stores_nothing_and_keeps_the_answers(client, ba
     # Sending again from that page works.
     assert client.post(SURVEY, submission(new_token)).status_code == 303
     assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_token_past_its_maximum_age_stores_nothing_and_keeps_the_answers(client):
+    """A form can be sent for 60 days after it was opened (README)."""
+    sixty_days, minute = timedelta(days=60), timedelta(minutes=1)
+    stale = client.post(SURVEY, submission(token_issued(sixty_days + minute)))
+
+    assert stale.status_code == 400
+    assert "Your answers have not been sent yet" in stale.content.decode()
+    assert stale.context["form"]["believed"].value() == "always"
+    assert tokens.nonce_from(stale.context["form"]["token"].value()) is not None
+    assert not Response.objects.exists()
+    # A tab left open for almost as long still sends.
+    almost_stale = submission(token_issued(sixty_days - minute))
+    assert client.post(SURVEY, almost_stale).status_code == 303
+    assert Response.objects.count() == 1
+
+
+def test_each_token_carries_192_random_bits():
+    """Two forms whose nonces collided would be taken for one form sent twice, and the
+    second respondent's answers dropped: 192 bits make that never happen."""
+    nonces = {tokens.nonce_from(tokens.issue()) for _ in range(1000)}
+    assert len(nonces) == 1000
+    assert {len(nonce) for nonce in nonces} == {32}  # 24 bytes in URL-safe base64
 
 
 @pytest.mark.django_db

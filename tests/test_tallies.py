@@ -2,6 +2,8 @@
 stored answers once the queued responses are counted in: after single submissions, after
 seeding, and under concurrency."""
 
+import threading
+import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +27,10 @@ from tests.survey_data import submission
 from tests.tallies import recount, recount_keys, tallies
 
 SURVEY = reverse("surveys:survey")
+# Bounds, not expectations: a submission, or a concurrency test as a whole, taking longer
+# than this has hung, and fails saying so rather than holding up the run.
+REQUEST_TIMEOUT = 30
+CONCURRENCY_DEADLINE = 120
 
 
 @pytest.mark.django_db
@@ -85,18 +91,20 @@ def _submitter(live_server):
     def post(_):
         data = urllib.parse.urlencode(submission(tokens.issue()), doseq=True).encode()
         request = urllib.request.Request(live_server.url + SURVEY, data=data)
-        with urllib.request.urlopen(request) as response:
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
             return response.status
 
     return post
 
 
+@pytest.mark.timeout(2 * CONCURRENCY_DEADLINE)
 def test_concurrent_submissions_are_all_counted(live_server, reference_data):
     """Eight threads submit at once against the live server (own connections each)."""
 
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            statuses = list(pool.map(_submitter(live_server), range(40)))
+            submitted = pool.map(_submitter(live_server), range(40), timeout=CONCURRENCY_DEADLINE)
+            statuses = list(submitted)
     finally:
         connections.close_all()
     assert statuses == [200] * 40  # after following the 303 to the thank-you page
@@ -129,15 +137,26 @@ def test_tally_responses_counts_the_queue(client, capsys):
     assert "Counted 0 queued response(s)" in capsys.readouterr().out
 
 
+@pytest.mark.timeout(2 * CONCURRENCY_DEADLINE)
 def test_counting_in_while_submissions_arrive_counts_each_once(live_server, reference_data):
     """Eight threads submit while two others keep counting the queue in, each on its own
-    connection: every response is counted exactly once."""
+    connection: every response is counted exactly once.
+
+    The counters stop once every submission has returned, failed or not, and the queue
+    is empty; a queue that never empties fails the test at the deadline."""
     submitted = 40
+    finished = threading.Event()
+    deadline = time.monotonic() + CONCURRENCY_DEADLINE
 
     def count_in(_):
         counted = 0
         try:
-            while Response.objects.count() < submitted or UntalliedResponse.objects.exists():
+            while not finished.is_set() or UntalliedResponse.objects.exists():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"{UntalliedResponse.objects.count()} response(s) still queued "
+                        f"{CONCURRENCY_DEADLINE} s after the submissions began"
+                    )
                 counted += AnswerTally.objects.catch_up()
         finally:
             connections.close_all()
@@ -146,7 +165,13 @@ def test_counting_in_while_submissions_arrive_counts_each_once(live_server, refe
     try:
         with ThreadPoolExecutor(max_workers=10) as pool:
             counters = [pool.submit(count_in, n) for n in range(2)]
-            statuses = list(pool.map(_submitter(live_server), range(submitted)))
+            try:
+                sent = pool.map(
+                    _submitter(live_server), range(submitted), timeout=CONCURRENCY_DEADLINE
+                )
+                statuses = list(sent)
+            finally:
+                finished.set()
             counted = sum(counter.result() for counter in counters)
     finally:
         connections.close_all()

@@ -31,13 +31,31 @@ def _assert_left_without_referrer(page, exit_stub):
     assert "Referer" not in visits[0]["headers"]
 
 
-@pytest.mark.parametrize("selector", ["#id_force", "input[name=when_reported]"])
-def test_escape_removes_the_page_in_the_same_task_then_leaves(page, site, exit_stub, selector):
+def escape_removes_the_page_in_the_same_task_then_leaves(page, site, exit_stub, selector):
     _to_survey(page, site)
     page.get_by_label("Which police force was it reported to?").select_option("kent")
     state = page.evaluate(ESCAPE_IN, selector)
     assert state == {"children": 0, "title": "", "forms": 0}
     _assert_left_without_referrer(page, exit_stub)
+
+
+@pytest.mark.parametrize("selector", ["#id_force", "input[name=when_reported]"])
+def test_escape_removes_the_page_in_the_same_task_then_leaves(page, site, exit_stub, selector):
+    escape_removes_the_page_in_the_same_task_then_leaves(page, site, exit_stub, selector)
+
+
+def a_field_that_swallows_escape_cannot_stop_the_exit(page, site, exit_stub):
+    """A widget that stops its key presses from going further (as some do) still
+    cannot keep the respondent on the page."""
+    page.goto(site + "/survey/")
+    field = page.get_by_label("Yes", exact=True)
+    field.evaluate("f => f.addEventListener('keydown', e => e.stopPropagation())")
+    field.press("Escape")
+    _assert_left_without_referrer(page, exit_stub)
+
+
+def test_a_field_that_swallows_escape_cannot_stop_the_exit(page, site, exit_stub):
+    a_field_that_swallows_escape_cannot_stop_the_exit(page, site, exit_stub)
 
 
 def test_escape_typed_into_free_text_leaves(page, site, exit_stub):
@@ -52,11 +70,15 @@ def test_escape_typed_into_free_text_leaves(page, site, exit_stub):
     _assert_left_without_referrer(page, exit_stub)
 
 
-def test_repeated_escape_cannot_stop_the_exit(page, site, exit_stub):
+def repeated_escape_cannot_stop_the_exit(page, site, exit_stub):
     page.goto(site + "/survey/")
     for _ in range(5):
         page.keyboard.press("Escape")
     _assert_left_without_referrer(page, exit_stub)
+
+
+def test_repeated_escape_cannot_stop_the_exit(page, site, exit_stub):
+    repeated_escape_cannot_stop_the_exit(page, site, exit_stub)
 
 
 def test_leave_link_works_without_javascript(browser, site, exit_stub):
@@ -68,10 +90,40 @@ def test_leave_link_works_without_javascript(browser, site, exit_stub):
     context.close()
 
 
-def test_leave_link_with_javascript_skips_the_round_trip(page, site, exit_stub):
+def leave_link_skips_the_round_trip(page, site, exit_stub):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(site + "/safety/")
     page.get_by_role("link", name="Leave this site").click()
     _assert_left_without_referrer(page, exit_stub)
+    assert site + "/exit/" not in requested, "with JavaScript, the link went through /exit/"
+
+
+def test_leave_link_with_javascript_skips_the_round_trip(page, site, exit_stub):
+    leave_link_skips_the_round_trip(page, site, exit_stub)
+
+
+def leaving_takes_the_survey_out_of_history(page, site, exit_stub, how):
+    """The survey's own entry is replaced by the destination: the tab's history is no
+    longer, and Back goes to wherever the respondent was before."""
+    before = exit_stub.url.replace("/weather", "/news")
+    page.goto(before)
+    page.goto(site + "/survey/")
+    page.get_by_label("Yes", exact=True).check()
+    length = page.evaluate("history.length")
+    if how == "escape":
+        page.keyboard.press("Escape")
+    else:
+        page.get_by_role("link", name="Leave this site").click()
+    page.wait_for_url(exit_stub.url)
+    assert page.evaluate("history.length") == length, "leaving added an entry to history"
+    page.go_back()
+    assert page.url == before, "Back shows the survey again"
+
+
+@pytest.mark.parametrize("how", ["escape", "link"])
+def test_leaving_takes_the_survey_out_of_history(page, site, exit_stub, how):
+    leaving_takes_the_survey_out_of_history(page, site, exit_stub, how)
 
 
 def test_back_after_leaving_shows_no_answer(page, site, exit_stub):
