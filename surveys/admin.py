@@ -166,10 +166,11 @@ class ResponseAdmin(ReadOnlyAdmin):
         if response.status_code == 200:
             refused = response.context_data["cl"].below_floor
             filters = {key: request.GET.getlist(key) for key in request.GET}
-            AuditEntry.objects.create(
-                user=request.user,
-                action="browse responses refused" if refused else "browse responses",
-                filters=filters,
+            Action = AuditEntry.Action
+            AuditEntry.record(
+                Action.BROWSE_RESPONSES_REFUSED if refused else Action.BROWSE_RESPONSES,
+                request.user,
+                filters,
             )
         return response
 
@@ -201,8 +202,8 @@ class ResponseAdmin(ReadOnlyAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if response.status_code == 200:
-            AuditEntry.objects.create(
-                user=request.user, action="view a response", filters={"response": object_id}
+            AuditEntry.record(
+                AuditEntry.Action.VIEW_RESPONSE, request.user, {"response": object_id}
             )
         return response
 
@@ -266,7 +267,8 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     the first sign-in after each, resets), so that a set-up its owner did not make shows."""
 
     list_display = ["at", "user", "action", "filters", "base"]
-    list_filter = ["action"]
+    # The actions among the entries this user may read, not every action there is.
+    list_filter = [("action", admin.AllValuesFieldListFilter)]
     list_select_related = ["user"]
 
     def has_view_permission(self, request, obj=None):

@@ -138,7 +138,8 @@ class SoteriaAdminSite(admin.AdminSite):
         comments, more_comments = None, False
         if may_read and outcome and not outcome.suppressed and not filters.breakdown:
             comments, more_comments = free_texts(filters, threshold)
-        action = "view results and free text" if comments else "view results"
+        Action = AuditEntry.Action
+        action = Action.VIEW_RESULTS_AND_FREE_TEXT if comments else Action.VIEW_RESULTS
         shown = outcome and not outcome.suppressed and not outcome.breakdown_unavailable
         previous = filters.period.previous()
         if previous is not None and previous.key not in {period.key for period in offered}:
@@ -178,7 +179,7 @@ class SoteriaAdminSite(admin.AdminSite):
             return self._bad_filter(request, error)
         threshold = settings.DISCLOSURE_THRESHOLD
         outcome = _published(filters, periods(filters.force, threshold), threshold)
-        _audit(request, "export results (CSV)", filters, outcome)
+        _audit(request, AuditEntry.Action.EXPORT_RESULTS, filters, outcome)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="results.csv"'
         writer = csv.writer(response)
@@ -243,10 +244,11 @@ class SoteriaAdminSite(admin.AdminSite):
                 "These filters select fewer than %(minimum)d responses, the fewest the "
                 "research export gives."
             ) % {"minimum": RESEARCH_MINIMUM_ROWS}
-        AuditEntry.objects.create(
-            user=request.user,
-            action="export responses (CSV) refused" if refusal else "export responses (CSV)",
-            filters=filters.as_dict(),
+        Action = AuditEntry.Action
+        AuditEntry.record(
+            Action.EXPORT_RESPONSES_REFUSED if refusal else Action.EXPORT_RESPONSES,
+            request.user,
+            filters.as_dict(),
             base=None if refusal else count,
         )
         if refusal:
@@ -345,6 +347,4 @@ def _audit(request, action, filters, outcome):
     """What was published, never a true count: the published number of respondents, or
     none when nothing was."""
     shown = outcome.shown_base if outcome else None
-    AuditEntry.objects.create(
-        user=request.user, action=action, filters=filters.as_dict(), base=shown
-    )
+    AuditEntry.record(action, request.user, filters.as_dict(), base=shown)

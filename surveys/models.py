@@ -517,6 +517,25 @@ class AuditEntry(models.Model):
     """Who looked at which results, with which filters and how many respondents in the
     base. Written for every results view and export; never changed or deleted."""
 
+    class Action(models.TextChoices):
+        """Everything the audit log records, as stored (so entries stay comparable)."""
+
+        VIEW_RESULTS = "view results", _("view results")
+        VIEW_RESULTS_AND_FREE_TEXT = "view results and free text", _("view results and free text")
+        EXPORT_RESULTS = "export results (CSV)", _("export results (CSV)")
+        BROWSE_RESPONSES = "browse responses", _("browse responses")
+        BROWSE_RESPONSES_REFUSED = "browse responses refused", _("browse responses refused")
+        VIEW_RESPONSE = "view a response", _("view a response")
+        EXPORT_RESPONSES = "export responses (CSV)", _("export responses (CSV)")
+        EXPORT_RESPONSES_REFUSED = (
+            "export responses (CSV) refused",
+            _("export responses (CSV) refused"),
+        )
+        SET_UP_SECOND_FACTOR = "set up second factor", _("set up second factor")
+        FIRST_SIGN_IN = "first sign-in after set-up", _("first sign-in after set-up")
+        RESET_SECOND_FACTOR = "reset second factor", _("reset second factor")
+        PURGE_RESPONSES = "purge responses", _("purge responses")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Staff activity, not respondent data: an exact time is what an audit needs.
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -524,7 +543,7 @@ class AuditEntry(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
-    action = models.CharField(max_length=40)
+    action = models.CharField(max_length=40, choices=Action)
     filters = models.JSONField(default=dict)
     base = models.PositiveIntegerField(null=True, blank=True)
 
@@ -534,3 +553,8 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+
+    @classmethod
+    def record(cls, action, user=None, filters=None, base=None):
+        """Write one entry: ``action`` (an Action) by ``user`` (None for the system)."""
+        return cls.objects.create(action=action, user=user, filters=filters or {}, base=base)

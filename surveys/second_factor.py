@@ -44,9 +44,9 @@ DEVICE_NAME = "Authenticator app"
 # Long enough to install an app and scan a code; a key noted by someone else goes stale.
 ENROLMENT_WINDOW = timedelta(minutes=10)
 # The audit log's actions for the second factor, which national administrators may read.
-SET_UP = "set up second factor"
-FIRST_SIGN_IN = "first sign-in after set-up"
-RESET = "reset second factor"
+SET_UP = AuditEntry.Action.SET_UP_SECOND_FACTOR
+FIRST_SIGN_IN = AuditEntry.Action.FIRST_SIGN_IN
+RESET = AuditEntry.Action.RESET_SECOND_FACTOR
 AUDITED_ACTIONS = [SET_UP, FIRST_SIGN_IN, RESET]
 _ENROLMENT = "second_factor_enrolment"
 logger = logging.getLogger("surveys.security")
@@ -77,9 +77,7 @@ def reset(user, by):
     any session verified with the old one stops being verified."""
     with transaction.atomic():
         removed, _counts = TOTPDevice.objects.filter(user=user).delete()
-        AuditEntry.objects.create(
-            user=by, action=RESET, filters={"staff member": user.get_username()}
-        )
+        AuditEntry.record(RESET, by, {"staff member": user.get_username()})
     return removed
 
 
@@ -149,9 +147,9 @@ def verify_view(site, request):
             if not _confirm(form.device):
                 return redirect(request.get_full_path())
             del request.session[_ENROLMENT]
-            AuditEntry.objects.create(user=request.user, action=SET_UP, filters=address)
+            AuditEntry.record(SET_UP, request.user, address)
         elif _first_since_set_up(request.user):
-            AuditEntry.objects.create(user=request.user, action=FIRST_SIGN_IN, filters=address)
+            AuditEntry.record(FIRST_SIGN_IN, request.user, address)
         otp_login(request, form.device)
         return redirect(_next_url(request))
     return _page(site, request, form, device, error)

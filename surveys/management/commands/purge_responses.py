@@ -48,8 +48,8 @@ class Command(RunsAsOwner, BaseCommand):  # deletes whole months: surveys/databa
             cursor.execute(
                 "DELETE FROM surveys_submissionreceipt WHERE month < %s", [receipts_cutoff]
             )
-            AuditEntry.objects.create(
-                action="purge responses",
+            AuditEntry.record(
+                AuditEntry.Action.PURGE_RESPONSES,
                 filters={"older_than_months": older_than_months, "before": cutoff.isoformat()},
                 base=deleted,
             )
