@@ -26,7 +26,7 @@ from surveys.export import (
     covers_whole_quarters,
     research_months,
     response_rows,
-    spreadsheet_safe,
+    results_rows,
 )
 from surveys.forces import FORCE_SLUGS
 from surveys.models import AuditEntry, Force, PublishedMonth
@@ -182,35 +182,8 @@ class SoteriaAdminSite(admin.AdminSite):
         _audit(request, AuditEntry.Action.EXPORT_RESULTS, filters, outcome)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="results.csv"'
-        writer = csv.writer(response)
-        writer.writerow([_("Force"), _force_name(filters.force)])
-        writer.writerow([_("Period"), filters.period.label])
-        hidden = _("fewer than %(threshold)d") % {"threshold": threshold}
-        if outcome is None:
-            writer.writerow([_("Respondents"), _("not published for this period")])
-            return response
-        if outcome.suppressed:
-            writer.writerow([_("Respondents"), hidden])
-            return response
-        if outcome.breakdown_unavailable:
-            writer.writerow([_("Breakdown"), _("not available for these filters")])
-            return response
-        writer.writerow([_("Respondents"), outcome.shown_base])
-        writer.writerow(
-            [_("Section"), _("Question"), _("Group"), _("Answer"), _("Count"), _("Percent")]
-        )
-        withheld = _("not shown")
-        for section, rows in outcome.sections:
-            for row in rows:
-                for _group, label, table in row.groups or [("", _("Everyone"), row.table)]:
-                    start = [section.title, row.question.caption, label]
-                    if table.suppressed:
-                        writer.writerow(spreadsheet_safe([*start, "", withheld, ""]))
-                        continue
-                    writer.writerow(spreadsheet_safe([*start, _("Answered"), table.base, ""]))
-                    for cell in table.cells:
-                        shown = (cell.count, cell.percent) if not cell.hidden else (hidden, "")
-                        writer.writerow(spreadsheet_safe([*start, row.labels[cell.key], *shown]))
+        rows = results_rows(outcome, _force_name(filters.force), filters.period, threshold)
+        csv.writer(response).writerows(rows)
         return response
 
     def _bad_filter(self, request, error):

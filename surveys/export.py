@@ -1,17 +1,53 @@
 """CSV exports: what the admin writes into spreadsheets.
 
-Results exports carry protected figures (surveys.admin_site). Individual responses go
-only to the national research role (the export_responses permission): one row per
-response, one column per question, free text only with its own permission and redacted.
+The results export carries the results page's protected figures (results_rows).
+Individual responses go only to the national research role (the export_responses
+permission): one row per response, one column per question, free text only with its
+own permission and redacted.
 Research access has a floor of its own (docs/disclosure.md, "Research access"): whole
 quarters only, never a small selection, and never the stored id of a response.
 """
+
+from django.utils.translation import gettext as _
 
 from surveys import months
 from surveys.publication import published_months, whole_quarters
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 from surveys.redaction import redact
 from surveys.results import in_comment_group
+
+
+def results_rows(outcome, force_name, period, threshold):
+    """The rows of the results CSV: exactly the protected figures of the results page
+    (``outcome``, a surveys.results.Results, or None for a period not published), with
+    the page's words for what is hidden."""
+    yield [_("Force"), force_name]
+    yield [_("Period"), period.label]
+    hidden = _("fewer than %(threshold)d") % {"threshold": threshold}
+    if outcome is None:
+        yield [_("Respondents"), _("not published for this period")]
+        return
+    if outcome.suppressed:
+        yield [_("Respondents"), hidden]
+        return
+    if outcome.breakdown_unavailable:
+        yield [_("Breakdown"), _("not available for these filters")]
+        return
+    yield [_("Respondents"), outcome.shown_base]
+    yield [_("Section"), _("Question"), _("Group"), _("Answer"), _("Count"), _("Percent")]
+    withheld = _("not shown")
+    for section, rows in outcome.sections:
+        for row in rows:
+            for _group, label, table in row.groups or [("", _("Everyone"), row.table)]:
+                start = [section.title, row.question.caption, label]
+                if table.suppressed:
+                    yield spreadsheet_safe([*start, "", withheld, ""])
+                    continue
+                yield spreadsheet_safe([*start, _("Answered"), table.base, ""])
+                for cell in table.cells:
+                    shown = (cell.count, cell.percent) if not cell.hidden else (hidden, "")
+                    yield spreadsheet_safe([*start, row.labels[cell.key], *shown])
+
 
 # Rows are read from the database this many responses at a time.
 CHUNK = 2000
