@@ -27,12 +27,15 @@ pytestmark = pytest.mark.browser
 MUTANTS = {
     # The survey stays in the tab's history, for Back and for the next person.
     "href instead of replace": (r"location\.replace\((\w+)\)", r"location.href = \1"),
-    # Every exit makes a round trip through /exit/.
-    "no click handler": (r"\w+\.addEventListener\(\s*[\"']click[\"'],\s*\w+\s*\);", ""),
+    # Every exit makes a round trip through /exit/: the click listener listens for nothing.
+    "no click handler": (r"addEventListener\(\s*([\"'])click\1", r"addEventListener(\1none\1"),
     # The link's own navigation to /exit/ goes ahead as well.
     "no preventDefault": (r"\w+\.preventDefault\(\);", ""),
     # The answers stay in the page while it unloads.
-    "content kept": (r"document\.body\.replaceChildren\(\);(\s*\w+\.location\.replace)", r"\1"),
+    "content kept": (
+        r"[^;\n]*replaceChildren\(\);(\s*\w+\.location\.replace\(exitUrl\))",
+        r"\1",
+    ),
     # The title, which history shows, is kept.
     "title kept": (r"document\.title = [\"']{2};", ""),
     # Only the old "Esc" key name works: Escape does nothing.
