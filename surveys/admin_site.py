@@ -291,7 +291,7 @@ def _filters(request):
     if period is None:
         raise BadFilter(
             _(
-                "The period asked for is not a month, a quarter, a year of four quarters "
+                "The period asked for is not a month, a quarter, a year (April to March) "
                 "or all time."
             )
         )
