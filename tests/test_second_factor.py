@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from surveys import second_factor
 from surveys.models import AuditEntry
 from tests.staff import sign_in
 
@@ -274,6 +275,26 @@ def test_a_key_must_be_confirmed_within_ten_minutes(client, kent):
         reverse("admin:index")
     )
     assert TOTPDevice.objects.get(user=kent).confirmed
+
+
+def test_a_key_still_works_just_inside_its_ten_minutes(client, kent):
+    _password(client)
+    key = _key_on_page(client.get(SECOND_FACTOR))
+    TOTPDevice.objects.filter(user=kent).update(
+        created_at=timezone.now() - timedelta(minutes=9, seconds=50)
+    )
+    assert client.post(SECOND_FACTOR, {"code": _code(key)})["Location"] == (reverse("admin:index"))
+    assert TOTPDevice.objects.get(user=kent).confirmed
+
+
+def test_a_key_is_not_confirmed_once_another_was_confirmed_first(kent):
+    # Two set-ups racing: the one confirmed second must not count as confirmed.
+    first = TOTPDevice.objects.create(user=kent, name="first", confirmed=True)
+    second = TOTPDevice.objects.create(user=kent, name="second", confirmed=False)
+    assert second_factor._confirm(second) is False
+    second.refresh_from_db()
+    assert not second.confirmed
+    assert TOTPDevice.objects.get(user=kent, confirmed=True) == first
 
 
 def test_the_first_sign_in_after_set_up_is_audited_for_national_administrators(
