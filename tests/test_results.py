@@ -681,12 +681,12 @@ def test_a_change_is_clear_only_beyond_what_sampling_and_published_noise_could_m
 
 
 def test_no_change_is_shown_against_a_period_that_is_not_offered(client, analysts):
-    this_quarter = months.quarter_start(date.today().replace(day=1))
-    earlier, later = months.shift(this_quarter, -6), months.shift(this_quarter, -3)
-    store(earlier, _believed(always=4, never=4))  # too few: the quarter is not offered
-    store(later, _believed(always=40, often=30, sometimes=10, never=10))
-    publish_everything()
-    sign_in(client, analysts["kent"])
+    _earlier, later = _two_quarters(
+        client,
+        analysts["kent"],
+        _believed(always=4, never=4),  # too few: the quarter is not offered
+        _believed(always=40, often=30, sometimes=10, never=10),
+    )
     page, believed = _by_quarter(client, later)
     assert page.context["previous"] is None
     assert believed.previous is None

@@ -43,14 +43,20 @@ def test_every_survey_section_then_thank_you_has_no_violations(
     page, site, axe, reported, audience
 ):
     _to_survey(page, site, reported=reported)
+    every_section_then_thank_you(page, axe, audience, "Continue", "Send my answers", "/thank-you/")
+
+
+def every_section_then_thank_you(page, axe, audience, next_button, send_button, thank_you):
+    """From the first section of the questions, axe on each section in turn, then on the
+    thank-you page (its address ending ``thank_you``), in whichever language's words."""
     for index, _section in enumerate(QUESTIONNAIRES[VERSION].sections_for(audience)):
         if index:
             page.locator("[data-survey-section]:visible").get_by_role(
-                "button", name="Continue"
+                "button", name=next_button
             ).click()
         axe(page)
-    page.get_by_role("button", name="Send my answers").click()
-    page.wait_for_url("**/thank-you/")
+    page.get_by_role("button", name=send_button).click()
+    page.wait_for_url("**" + thank_you)
     axe(page)
 
 

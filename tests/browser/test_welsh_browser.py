@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from surveys.models import Response
 from surveys.questionnaire import QUESTIONNAIRES, VERSION, Audience
+from tests.browser.test_accessibility_browser import every_section_then_thank_you
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("newest_live")]
 
@@ -137,12 +138,6 @@ def test_every_welsh_survey_section_then_thank_you_has_no_violations(
     page, site, axe, reported, audience
 ):
     _to_welsh_survey(page, site, reported=reported)
-    for index, _section in enumerate(QUESTIONNAIRES[VERSION].sections_for(audience)):
-        if index:
-            page.locator("[data-survey-section]:visible").get_by_role(
-                "button", name="Parhau"
-            ).click()
-        axe(page)
-    page.get_by_role("button", name="Anfon fy atebion").click()
-    page.wait_for_url("**/cy/survey/thank-you/")
-    axe(page)
+    every_section_then_thank_you(
+        page, axe, audience, "Parhau", "Anfon fy atebion", "/cy/survey/thank-you/"
+    )
