@@ -116,7 +116,7 @@ def _biggest_force(threshold):
     """(slug, key of its newest offered quarter) of the force with most responses."""
     biggest = Response.objects.values("force").annotate(n=Count("pk")).order_by("-n")
     force = biggest.exclude(force=None).first()["force"]
-    quarters = [p.key for p in periods(force, threshold) if "-Q" in p.key and "year" not in p.key]
+    quarters = [p.key for p in periods(force, threshold) if "-Q" in p.key]
     return force, quarters[0]
 
 
