@@ -240,8 +240,8 @@ def multiply(url, copies):
         for table in ("surveys_answertally", "surveys_breakdowntally"):
             connection.execute(
                 sql.SQL(
-                    "UPDATE {} SET responses = responses * %(copies)s, "
-                    "cell_key = (cell_key * %(copies)s + responses * %(shifted)s) %% %(keys)s"
+                    "UPDATE {} SET response_count = response_count * %(copies)s, "
+                    "cell_key = (cell_key * %(copies)s + response_count * %(shifted)s) %% %(keys)s"
                 ).format(sql.Identifier(table)),
                 {"copies": copies, "shifted": sum(shifts), "keys": RECORD_KEYS},
             )

@@ -40,15 +40,13 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
+from surveys.filters import ALL_TIME, Filters, Period  # noqa: E402
 from surveys.management.commands.create_analyst import (  # noqa: E402
     FORCE_GROUP,
     analyst_group,
 )
 from surveys.models import Analyst, AnswerTally, PublishedMonth, Response  # noqa: E402
 from surveys.results import (  # noqa: E402
-    ALL_TIME,
-    Filters,
-    Period,
     free_texts,
     periods,
     results,

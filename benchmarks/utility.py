@@ -37,9 +37,10 @@ from django.conf import settings  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 
 from benchmarks.report import utility_markdown  # noqa: E402
+from surveys.filters import ALL_TIME, Filters, Period  # noqa: E402
 from surveys.models import NONE, Count, with_answered  # noqa: E402
 from surveys.publication import published_months  # noqa: E402
-from surveys.results import ALL_TIME, Filters, Period, periods, results  # noqa: E402
+from surveys.results import periods, results, tallies  # noqa: E402
 
 LARGE_FORCE = "metropolitan"
 NEAR = 5  # "within 5 of the truth"
@@ -97,7 +98,7 @@ def _summary(differences):
 def truth(filters):
     """(question, choice) -> the true count under the filters, from the published
     months' tally rows; (question, "") the respondents who answered it."""
-    rows = filters.tallies().values("question", "choice").annotate(n=Sum("responses"))
+    rows = tallies(filters).values("question", "choice").annotate(n=Sum("response_count"))
     counts = {(row["question"], row["choice"]): Count(row["n"]) for row in rows}
     return {key: count.n for key, count in with_answered(counts).items()}
 

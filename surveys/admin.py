@@ -24,11 +24,12 @@ from surveys.export import (
     covers_whole_quarters,
     research_months,
 )
+from surveys.filters import Period
 from surveys.forces import FORCE_SLUGS
 from surveys.models import Analyst, AuditEntry, Response
 from surveys.questionnaire import Kind
 from surveys.redaction import redact
-from surveys.results import Period, comment_groups, in_comment_group
+from surveys.results import comment_groups, in_comment_group
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

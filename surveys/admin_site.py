@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from surveys import second_factor
-from surveys.breakdowns import BY_QUESTION
 from surveys.export import (
     RESEARCH_MINIMUM_ROWS,
     covers_whole_quarters,
@@ -28,13 +27,9 @@ from surveys.export import (
     response_rows,
     results_rows,
 )
-from surveys.forces import FORCE_SLUGS
-from surveys.models import AuditEntry, Force, PublishedMonth
+from surveys.filters import BadFilter, Filters
+from surveys.models import AuditEntry, Force, PublishedMonth, Response
 from surveys.results import (
-    ALL_TIME,
-    BY_FORCE,
-    Filters,
-    Period,
     breakdown_label,
     comment_groups,
     free_texts,
@@ -43,8 +38,6 @@ from surveys.results import (
     results,
     trends,
 )
-
-REPORTED_FILTER = {"yes": True, "no": False}
 
 
 class SoteriaAdminSite(admin.AdminSite):
@@ -205,7 +198,9 @@ class SoteriaAdminSite(admin.AdminSite):
             filters = _filters(request)
         except BadFilter as error:
             return self._bad_filter(request, error)
-        responses = filters.responses().filter(submitted_month__in=research_months())
+        responses = Response.objects.matching(filters).filter(
+            submitted_month__in=research_months()
+        )
         count, refusal = None, None
         if not covers_whole_quarters(filters.period):
             refusal = _(
@@ -256,52 +251,21 @@ class _Echo:
         return value
 
 
-class BadFilter(ValueError):
-    """A query string the results pages cannot read: answered with a 400 page."""
-
-
-# Each parameter the results pages read, at most once each.
-_PARAMETERS = {"force", "period", "reported", "breakdown"}
-
-
 def _national(request):
     return request.user.has_perm("surveys.view_all_forces")
 
 
 def _filters(request):
+    """The filters the request asks for, within what its reader may see."""
     if not request.user.has_perm("surveys.view_results"):
         raise PermissionDenied
-    for key in request.GET:
-        if key not in _PARAMETERS:
-            raise BadFilter(_("“%(name)s” is not a filter of these pages.") % {"name": key})
-        if len(request.GET.getlist(key)) > 1:
-            raise BadFilter(_("The filter “%(name)s” was given more than once.") % {"name": key})
-    chosen = request.GET.get("force", "")
-    if chosen and chosen not in FORCE_SLUGS:
-        raise BadFilter(_("The force asked for is not one we know."))
     if _national(request):
-        force = chosen or None
-    else:
-        # A force analyst's force is fixed, whatever the query string says.
-        analyst = getattr(request.user, "analyst", None)
-        if analyst is None or analyst.force_id is None:
-            raise PermissionDenied
-        force = analyst.force_id
-    period = Period.parse(request.GET.get("period") or ALL_TIME)
-    if period is None:
-        raise BadFilter(
-            _(
-                "The period asked for is not a month, a quarter, a year (April to March) "
-                "or all time."
-            )
-        )
-    breakdown = request.GET.get("breakdown", "")
-    if breakdown and breakdown not in {BY_FORCE, *BY_QUESTION}:
-        raise BadFilter(_("Results cannot be broken down by what was asked for."))
-    reported = request.GET.get("reported", "")
-    if reported not in ("", *REPORTED_FILTER):
-        raise BadFilter(_("The choice of respondents asked for is not one we know."))
-    return Filters(force, period, REPORTED_FILTER.get(reported), breakdown)
+        return Filters.read(request.GET)
+    # A force analyst's force is fixed, whatever the query string says.
+    analyst = getattr(request.user, "analyst", None)
+    if analyst is None or analyst.force_id is None:
+        raise PermissionDenied
+    return Filters.read(request.GET, own_force=analyst.force_id)
 
 
 def _published(filters, offered, threshold):

@@ -10,13 +10,11 @@ way the figures are exact, with their cell keys; disclosure control comes after
 """
 
 from django.db import connection
-from django.db.models import Sum
 
-from surveys.models import RECORD_KEYS, BreakdownTally, Count, with_answered
+from surveys.filters import BY_QUESTION
+from surveys.models import RECORD_KEYS, BreakdownTally, Count, Response, with_answered
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 
-# The questions results can be broken down by: every "about you" question.
-BY_QUESTION = [q.key for s in QUESTIONNAIRE.sections if s.key == "about_you" for q in s.questions]
 _MULTIPLE = [key for key, q in QUESTIONNAIRE.questions.items() if q.kind is Kind.MULTIPLE]
 
 # surveys_choices gives each response's choices as (question, choice) rows (migration
@@ -43,7 +41,8 @@ _CROSS_TAB = """
 
 _REFRESH = """
     INSERT INTO surveys_breakdowntally
-        (month, reported, by_question, by_choice, question, choice, responses, cell_key)
+        (month, reported, by_question, by_choice, question, choice, response_count,
+         cell_key)
     SELECT month, reported, by_question, by_choice, question, choice, n, key %% {keys}
     FROM ({cross_tab}) AS counted (month, reported, by_question, by_choice, question,
                                    choice, n, key)
@@ -54,18 +53,15 @@ def counts_by_answer(filters, question):
     """(group, question, choice) -> Count under the filters, grouped by their answer to
     ``question``; choice "" counts those who answered the question."""
     if filters.force:
-        counts = _count(filters.responses(), question)
+        counts = _count(Response.objects.matching(filters), question)
     else:
         counts = _national(filters, question)
     return with_answered(counts)
 
 
 def _national(filters, question):
-    kept = filters.published(BreakdownTally.objects.filter(by_question=question), "month")
-    rows = kept.values("by_choice", "question", "choice").annotate(
-        n=Sum("responses"), key=Sum("cell_key")
-    )
-    return {(row["by_choice"], row["question"], row["choice"]): Count.of(row) for row in rows}
+    kept = BreakdownTally.objects.matching(filters).filter(by_question=question)
+    return kept.counted("by_choice", "question", "choice")
 
 
 def _params(params, question):
@@ -73,7 +69,9 @@ def _params(params, question):
 
 
 def _count(responses, question):
-    sql, params = responses.values("id", "choices", "record_key").query.sql_with_params()
+    sql, params = (
+        responses.order_by().values("id", "choices", "record_key").query.sql_with_params()
+    )
     with connection.cursor() as cursor:
         cursor.execute(_CROSS_TAB.format(keys="", responses=sql), _params(params, question))
         return {

@@ -70,7 +70,7 @@ def research_months():
 
 
 def covers_whole_quarters(period):
-    """Whether a period (surveys.results.Period) is all time or whole quarters (a
+    """Whether a period (surveys.filters.Period) is all time or whole quarters (a
     quarter or a year): asking for one month would undo the coarsening of every row's
     month to its quarter."""
     if period.start is None:

@@ -15,11 +15,12 @@ from typing import NamedTuple
 import psycopg
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Func
+from django.db.models import Func, Sum
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from surveys import months
 from surveys.forces import FORCE_SLUGS
 from surveys.questionnaire import (
     FORCE_QUESTIONS,
@@ -118,6 +119,74 @@ def new_record_key():
     return secrets.randbelow(RECORD_KEYS)
 
 
+class MonthlyQuerySet(models.QuerySet):
+    """Rows that each belong to one month and, but for national rows, one force:
+    responses by the month they were sent in, tallies by the month they count. What an
+    analyst's filters select (surveys.filters.Filters) is selected here, and only here,
+    for the results page, breakdowns, exports and purging alike."""
+
+    month_field = "month"
+    force_field: str | None = "force"  # None: rows that count every force together
+
+    def published(self):
+        """Rows of the months published (PublishedMonth): all that analysts see."""
+        return self.filter(**{f"{self.month_field}__in": PublishedMonth.objects.values("month")})
+
+    def matching(self, filters):
+        """Rows of published months that ``filters`` select."""
+        rows = self.published()
+        period = filters.period
+        if period.start:
+            rows = rows.filter(
+                **{f"{self.month_field}__gte": period.start, f"{self.month_field}__lt": period.end}
+            )
+        if filters.force:
+            if self.force_field is None:
+                raise ValueError(f"{self.model.__name__} counts every force together")
+            rows = rows.filter(**{self.force_field: filters.force})
+        if filters.reported is not None:
+            rows = rows.filter(reported=filters.reported)
+        return rows
+
+    def before(self, month):
+        """Rows of months before ``month``: what purging it and earlier deletes."""
+        return self.filter(**{f"{self.month_field}__lt": month})
+
+
+class ResponseQuerySet(MonthlyQuerySet):
+    month_field = "submitted_month"
+
+    def in_quarter(self, start):
+        """Responses sent in the quarter starting ``start``."""
+        return self.filter(submitted_month__gte=start, submitted_month__lt=months.shift(start, 3))
+
+
+class TallyQuerySet(MonthlyQuerySet):
+    """Counts: each row counts responses (``response_count``) for its month, reporter
+    status, question and choice (and force, for AnswerTally), with their cell key. The
+    row with an empty question and choice counts every response: the month's total."""
+
+    def totals(self):
+        """The rows counting every response, whatever it answered."""
+        return self.filter(question="", choice="")
+
+    def by_month(self):
+        """Month -> how many responded: every month these rows count someone in."""
+        return dict(self.totals().values_list("month").annotate(Sum("response_count")))
+
+    def counted(self, *keys):
+        """Count by ``keys`` (fields): a Count of respondents and summed cell keys. Keys
+        ending in question and choice also get each single-choice question's number of
+        respondents who answered it (with_answered)."""
+        rows = self.values(*keys).annotate(n=Sum("response_count"), key=Sum("cell_key"))
+        counts = {tuple(row[k] for k in keys): Count.of(row) for row in rows}
+        return with_answered(counts) if keys[-2:] == ("question", "choice") else counts
+
+
+class NationalQuerySet(TallyQuerySet):
+    force_field = None
+
+
 class Response(models.Model):
     """One anonymous submission of the questionnaire, answers and all.
 
@@ -159,7 +228,7 @@ class Response(models.Model):
     # always get the same noise. Never shown, exported or derived from anything else.
     record_key = models.PositiveSmallIntegerField(default=new_record_key, editable=False)
 
-    objects = ResponseManager()
+    objects = ResponseManager.from_queryset(ResponseQuerySet)()
 
     class Meta:
         ordering = ["-submitted_month"]
@@ -304,7 +373,7 @@ class AnswerTallyManager(models.Manager):
             FROM chosen
         ), tallied AS (
             INSERT INTO surveys_answertally AS tally
-                (month, force, reported, question, choice, responses, cell_key)
+                (month, force, reported, question, choice, response_count, cell_key)
             SELECT month, force, reported, question, choice, count(*),
                    sum(record_key) %% %(keys)s
             FROM key
@@ -312,7 +381,7 @@ class AnswerTallyManager(models.Manager):
             ORDER BY month, force COLLATE "C", reported, question COLLATE "C",
                      choice COLLATE "C"
             ON CONFLICT (month, force, reported, question, choice)
-            DO UPDATE SET responses = tally.responses + EXCLUDED.responses,
+            DO UPDATE SET response_count = tally.response_count + EXCLUDED.response_count,
                           cell_key = (tally.cell_key + EXCLUDED.cell_key) %% %(keys)s
         )
         SELECT count(*) FROM queued
@@ -330,10 +399,6 @@ class AnswerTallyManager(models.Manager):
                 },
             )
             return cursor.fetchone()[0]
-
-    def published(self):
-        """Tally rows of the months published (PublishedMonth): all that analysts see."""
-        return self.filter(month__in=PublishedMonth.objects.values("month"))
 
 
 # The questions whose responses answering them the tally counts in a row of their own:
@@ -403,15 +468,15 @@ class AnswerTally(models.Model):
     reported = models.BooleanField()
     question = models.CharField(max_length=64, blank=True, default="")
     choice = models.CharField(max_length=64, blank=True, default="")
-    responses = models.PositiveIntegerField()
+    response_count = models.PositiveIntegerField()
     # The sum of the counted responses' record keys, modulo RECORD_KEYS.
     cell_key = models.PositiveSmallIntegerField(default=0)
 
-    objects = AnswerTallyManager()
+    objects = AnswerTallyManager.from_queryset(TallyQuerySet)()
 
     class Meta:
         indexes = [
-            # One force's views (surveys.results.Filters.tallies): its periods, counts,
+            # One force's views (surveys.results.tallies): its periods, counts,
             # trends and key measures read its rows alone, not every force's.
             models.Index(fields=["force", "month"], name="tally_force_month"),
             # The comment groups that may be published (surveys.results.comment_groups).
@@ -423,7 +488,7 @@ class AnswerTally(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.question}={self.choice}: {self.responses}"
+        return f"{self.question}={self.choice}: {self.response_count}"
 
 
 class NationalTally(models.Model):
@@ -436,11 +501,13 @@ class NationalTally(models.Model):
     reported = models.BooleanField()
     question = models.CharField(max_length=64, blank=True, default="")
     choice = models.CharField(max_length=64, blank=True, default="")
-    responses = models.PositiveIntegerField()
+    response_count = models.PositiveIntegerField()
     cell_key = models.PositiveSmallIntegerField(default=0)
 
+    objects = NationalQuerySet.as_manager()
+
     def __str__(self):
-        return f"{self.question}={self.choice}: {self.responses}"
+        return f"{self.question}={self.choice}: {self.response_count}"
 
 
 class BreakdownTally(models.Model):
@@ -463,9 +530,11 @@ class BreakdownTally(models.Model):
     by_choice = models.CharField(max_length=64)
     question = models.CharField(max_length=64)
     choice = models.CharField(max_length=64, blank=True, default="")
-    responses = models.PositiveIntegerField()
+    response_count = models.PositiveIntegerField()
     # The sum of the counted responses' record keys, modulo RECORD_KEYS.
     cell_key = models.PositiveSmallIntegerField(default=0)
+
+    objects = NationalQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.by_question}={self.by_choice}: {self.question}={self.choice}"

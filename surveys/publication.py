@@ -28,8 +28,8 @@ LAG_DAYS = 7
 # Every force's tallies of the months published, added up for views of them together.
 _NATIONAL = """
     INSERT INTO surveys_nationaltally
-        (month, reported, question, choice, responses, cell_key)
-    SELECT month, reported, question, choice, sum(responses), sum(cell_key) %% %(keys)s
+        (month, reported, question, choice, response_count, cell_key)
+    SELECT month, reported, question, choice, sum(response_count), sum(cell_key) %% %(keys)s
     FROM surveys_answertally
     WHERE month = ANY(%(months)s)
     GROUP BY month, reported, question, choice

@@ -1,35 +1,31 @@
 """Aggregated results for analysts, always through surveys.disclosure.
 
 Analysts see published months only (surveys.publication), never live counts. Counts
-come from AnswerTally in one query whatever the number of questions or responses;
-breakdowns by an "about you" answer come from surveys.breakdowns. Periods are whole
-months, quarters or years, April to March (docs/disclosure.md): arbitrary date
-ranges could be differenced down to a handful of respondents.
+come from the tallies in one query whatever the number of questions or responses;
+breakdowns by an "about you" answer come from surveys.breakdowns. What a request
+selects is a surveys.filters.Filters.
 """
 
 import math
-import re
 from dataclasses import dataclass
-from datetime import date
-from urllib.parse import urlencode
 
 from django.db.models import Sum
 from django.db.models.functions import TruncQuarter
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from surveys import disclosure, months
-from surveys.breakdowns import BY_QUESTION, counts_by_answer
-from surveys.forces import FORCE_SLUGS, FORCES
-from surveys.models import (
-    NONE,
-    AnswerTally,
-    Count,
-    NationalTally,
-    PublishedMonth,
-    Response,
-    with_answered,
+from surveys.breakdowns import counts_by_answer
+from surveys.filters import (
+    ALL_TIME,
+    BY_FORCE,
+    BY_QUESTION,
+    Filters,
+    Period,
+    whole_years,
+    year_key,
 )
+from surveys.forces import FORCE_SLUGS, FORCES
+from surveys.models import NONE, AnswerTally, NationalTally, PublishedMonth, Response
 from surveys.publication import published_months, whole_quarters
 from surveys.questionnaire import (
     AGE_GATE,
@@ -60,83 +56,6 @@ NEGATIVE_COLOURS = ("#e5a59a", "#b6321c")
 POSITIVE_COLOURS = ("#8fbcd1", "#205a7a")
 NEUTRAL_COLOUR = "#c8c8c8"
 
-BY_FORCE = "force"
-
-ALL_TIME = "all"
-# The years a period may name: any other is a malformed filter, not an empty period.
-YEARS = range(2000, 2100)
-_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
-_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
-# A year of four whole quarters, April to March as police statistics in England and
-# Wales count them, named by its last month: "year-to-2026-03". Years are fixed, never
-# rolling: overlapping years would differ by a quarter in and a quarter out, and what
-# each hides would say what those quarters held (docs/disclosure.md, "Years").
-_YEAR = re.compile(r"year-to-([0-9]{4})-03")
-YEAR_STARTS = 4  # April
-
-
-@dataclass(frozen=True)
-class Period:
-    key: str  # "all", "2026-11", "2026-Q4" or "year-to-2027-03"
-    label: str
-    start: date | None  # first month, inclusive
-    end: date | None  # first month after the period
-    short: str = ""  # a column heading, on two lines: "Nov\n2026", "Q4\n2026"
-
-    @classmethod
-    def parse(cls, key):
-        """The period a key names, or None if it names none."""
-        if key == ALL_TIME:
-            return cls(ALL_TIME, str(_("All time")), None, None)
-        if (found := _YEAR.fullmatch(key)) and int(found[1]) - 1 in YEARS:
-            end = date(int(found[1]), YEAR_STARTS, 1)
-            closing = months.shift(end, -1)
-            label = _("Year ending %(month)s") % {"month": date_format(closing, "F Y")}
-            short = _("Year to\n%(month)s") % {"month": date_format(closing, "M Y")}
-            return cls(key, str(label), months.shift(end, -12), end, str(short))
-        if (found := _QUARTER.fullmatch(key)) and int(found[1]) in YEARS:
-            year, quarter = int(found[1]), int(found[2])
-            start = date(year, 3 * quarter - 2, 1)
-            label = f"{year} Q{quarter}"
-            return cls(key, label, start, months.shift(start, 3), f"Q{quarter}\n{year}")
-        if (found := _MONTH.fullmatch(key)) and int(found[1]) in YEARS:
-            start = date(int(found[1]), int(found[2]), 1)
-            label, short = date_format(start, "F Y"), date_format(start, "M\nY")
-            return cls(key, label, start, months.shift(start, 1), short)
-        return None
-
-    def __contains__(self, month):
-        return self.start is None or self.start <= month < self.end
-
-    def previous(self):
-        """The period of the same kind just before this one, which it is compared
-        with (the year before a year); None for all time."""
-        if self.start is None:
-            return None
-        if _YEAR.fullmatch(self.key):
-            return Period.parse(_year_key(self.start))
-        if _QUARTER.fullmatch(self.key):
-            return Period.parse(months.quarter_key(months.shift(self.start, -3)))
-        return Period.parse(f"{months.shift(self.start, -1):%Y-%m}")
-
-
-def _year_key(end):
-    """The key of the year (April to March) that ends just before ``end``, the first
-    day of an April."""
-    return f"year-to-{end.year}-03"
-
-
-def _whole_years(quarters):
-    """The years (April to March) all four of whose quarters are among ``quarters``
-    (first months), each as the first day of the April after it, oldest first."""
-    whole = set(quarters)
-    return [
-        months.shift(start, 12)
-        for start in sorted(whole)
-        if start.month == YEAR_STARTS
-        and all(months.shift(start, 3 * later) in whole for later in (1, 2, 3))
-    ]
-
 
 def periods(force, threshold):
     """The periods offered for a force (None: every force), newest first: all time
@@ -144,10 +63,7 @@ def periods(force, threshold):
     each whole quarter and each month published, each only if it holds at least the
     threshold of its responses."""
     published = published_months()
-    tallies = Filters(force, Period.parse(ALL_TIME), None).tallies()
-    bases = dict(
-        tallies.filter(question="", choice="").values_list("month").annotate(Sum("responses"))
-    )
+    bases = tallies(Filters(force, Period.parse(ALL_TIME), None)).by_month()
 
     def enough(start, count):
         return sum(bases.get(months.shift(start, i), 0) for i in range(count)) >= threshold
@@ -155,8 +71,8 @@ def periods(force, threshold):
     quarters = whole_quarters(published)
     choices = [Period.parse(ALL_TIME)] if sum(bases.values()) >= threshold else []
     choices += [
-        Period.parse(_year_key(end))
-        for end in reversed(_whole_years(quarters))
+        Period.parse(year_key(end))
+        for end in reversed(whole_years(quarters))
         if enough(months.shift(end, -12), 12)
     ]
     choices += [
@@ -166,58 +82,11 @@ def periods(force, threshold):
     return choices
 
 
-@dataclass(frozen=True)
-class Filters:
-    force: str | None  # a force slug; None for every force
-    period: Period
-    reported: bool | None  # None: reporters and non-reporters together
-    breakdown: str = ""  # "", BY_FORCE or a key in BY_QUESTION
-
-    def as_dict(self):
-        return {
-            "force": self.force,
-            "period": self.period.key,
-            "reported": self.reported,
-            "breakdown": self.breakdown,
-        }
-
-    def query(self, **changes):
-        """These filters as a query string, for links (the CSV of what is on screen)."""
-        values = {**self.as_dict(), **changes}
-        reported = {True: "yes", False: "no"}.get(values["reported"], "")
-        return urlencode({**values, "force": values["force"] or "", "reported": reported})
-
-    def published(self, rows, month, force=None):
-        """``rows`` narrowed to these filters and to published months; ``month`` and
-        ``force`` name the fields to filter on (no force field: every force)."""
-        rows = rows.filter(**{f"{month}__in": PublishedMonth.objects.values("month")})
-        if self.period.start:
-            rows = rows.filter(
-                **{f"{month}__gte": self.period.start, f"{month}__lt": self.period.end}
-            )
-        if self.force and force:
-            rows = rows.filter(**{force: self.force})
-        if self.reported is not None:
-            rows = rows.filter(reported=self.reported)
-        return rows
-
-    def responses(self):
-        """The responses these filters select (for what the tallies cannot answer)."""
-        return self.published(Response.objects.order_by(), "submitted_month", "force")
-
-    def tallies(self, by_force=False):
-        """The tally rows these filters select: for every force together, from the
-        national rows (a fortieth as many), unless they are wanted ``by_force``."""
-        if self.force or by_force:
-            return self.published(AnswerTally.objects.all(), "month", "force")
-        return self.published(NationalTally.objects.all(), "month")
-
-
-def _counted(rows, *keys):
-    """Count by ``keys`` from tally rows: responses and summed cell keys."""
-    rows = rows.values(*keys).annotate(n=Sum("responses"), key=Sum("cell_key"))
-    counts = {tuple(row[k] for k in keys): Count.of(row) for row in rows}
-    return with_answered(counts) if keys[-2:] == ("question", "choice") else counts
+def tallies(filters, by_force=False):
+    """The tally rows ``filters`` select: for every force together, from the national
+    rows (a fortieth as many), unless they are wanted ``by_force``."""
+    model = AnswerTally if filters.force or by_force else NationalTally
+    return model.objects.matching(filters)
 
 
 @dataclass(frozen=True)
@@ -326,7 +195,7 @@ def results(filters, threshold):
     """Every closed question's protected distribution under the filters, broken down by
     force or an "about you" question if the filters ask and every group allows: one
     query for the counts, one more for a breakdown."""
-    counts = _counted(filters.tallies(), "question", "choice")
+    counts = tallies(filters).counted("question", "choice")
     shown_base = disclosure.publish_base(counts.get(("", ""), NONE), threshold)
     if shown_base is None:
         return Results(shown_base=None, sections=[])
@@ -383,7 +252,7 @@ def _breakdowns(filters, counts, threshold):
 
 def _breakdown(filters, threshold, shown_base, offered):
     if filters.breakdown == BY_FORCE:
-        counts = _counted(filters.tallies(by_force=True), "force", "question", "choice")
+        counts = tallies(filters, by_force=True).counted("force", "question", "choice")
         groups = list(FORCES)
     else:
         by = QUESTIONNAIRE.questions[filters.breakdown]
@@ -433,7 +302,7 @@ def comment_groups(threshold):
         .annotate(quarter=TruncQuarter("month"))
         .filter(quarter__in=whole)
         .values("force", "quarter", "reported")
-        .annotate(n=Sum("responses"))
+        .annotate(n=Sum("response_count"))
         .order_by("-quarter", "force", "-reported")
     )
     return {
@@ -468,12 +337,11 @@ def free_texts(filters, threshold):
     names = dict(FORCES)
     result = []
     for force, quarter, reported in chosen:
-        written = Response.objects.filter(
-            submitted_month__gte=quarter,
-            submitted_month__lt=months.shift(quarter, 3),
-            force=force or None,
-            reported=reported,
-        ).exclude(free_text="")
+        written = (
+            Response.objects.in_quarter(quarter)
+            .filter(force=force or None, reported=reported)
+            .exclude(free_text="")
+        )
         texts = written.order_by("id").values_list("free_text", flat=True)
         label = _("%(who)s, %(quarter)s, %(reported)s") % {
             "who": names.get(force, _("No force given")),
@@ -605,7 +473,7 @@ def key_measures(filters, threshold, previous=None):
     keys = [key for key, _positive, _label in measures]
 
     def shares(chosen):
-        counts = _counted(chosen.tallies().filter(question__in=keys), "question", "choice")
+        counts = tallies(chosen).filter(question__in=keys).counted("question", "choice")
         return {key: _share(counts, key, positive, threshold) for key, positive, _ in measures}
 
     mine = shares(filters)
@@ -695,7 +563,7 @@ def _trend_periods(filters):
     quarters = whole_quarters(published)
     return [
         (QUARTER, [Period.parse(months.quarter_key(start)) for start in quarters]),
-        (YEAR, [Period.parse(_year_key(end)) for end in _whole_years(quarters)]),
+        (YEAR, [Period.parse(year_key(end)) for end in whole_years(quarters)]),
     ]
 
 
@@ -713,8 +581,9 @@ def trends(filters, threshold):
     ways = [(every, periods) for every, periods in _trend_periods(filters) if len(periods) > 1]
     if not ways:
         return None
-    rows = filters.tallies().filter(question__in=HEADLINES)
-    by_month = _counted(rows, "month", "question", "choice")
+    by_month = (
+        tallies(filters).filter(question__in=HEADLINES).counted("month", "question", "choice")
+    )
     best, most = None, -1
     for every, periods in ways:
         series = _series(by_month, periods, threshold)

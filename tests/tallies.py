@@ -32,9 +32,9 @@ def recount_keys():
     return {key: total % RECORD_KEYS for key, total in keys.items()}
 
 
-def tallies(field="responses"):
-    """Tally key -> responses (or another field), as kept, once the queued responses are
-    counted in."""
+def tallies(field="response_count"):
+    """Tally key -> response count (or another field), as kept, once the queued
+    responses are counted in."""
     AnswerTally.objects.catch_up()
     return {
         (t.month, t.force, t.reported, t.question, t.choice): getattr(t, field)

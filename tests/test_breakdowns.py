@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from surveys import months, tokens
-from surveys.breakdowns import BY_QUESTION, counts_by_answer
+from surveys.breakdowns import counts_by_answer
+from surveys.filters import ALL_TIME, BY_QUESTION, Filters, Period
 from surveys.models import RECORD_KEYS, BreakdownTally, PublishedMonth, Response
 from surveys.publication import publish_due
 from surveys.questionnaire import QUESTIONNAIRE, Kind
-from surveys.results import ALL_TIME, Filters, Period
 from tests.survey_data import submission
 
 pytestmark = pytest.mark.django_db

@@ -36,10 +36,10 @@ from scipy.optimize import linprog
 
 from surveys import months
 from surveys.disclosure import MAX_ERROR, SMALL_TABLE
+from surveys.filters import ALL_TIME, BY_FORCE
 from surveys.models import PublishedMonth, Response, UntalliedResponse
 from surveys.publication import last_due, publish_due
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE
-from surveys.results import ALL_TIME, BY_FORCE
 from tests.publishing import store
 from tests.staff import sign_in
 

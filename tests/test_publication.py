@@ -183,9 +183,9 @@ def test_national_tallies_add_up_every_forces_published_rows_and_go_with_purge()
     for row in AnswerTally.objects.published():
         key = (row.month, row.reported, row.question, row.choice)
         n, cell = added_up.get(key, (0, 0))
-        added_up[key] = (n + row.responses, (cell + row.cell_key) % 256)
+        added_up[key] = (n + row.response_count, (cell + row.cell_key) % 256)
     national = {
-        (row.month, row.reported, row.question, row.choice): (row.responses, row.cell_key)
+        (row.month, row.reported, row.question, row.choice): (row.response_count, row.cell_key)
         for row in NationalTally.objects.all()
     }
     assert national == added_up

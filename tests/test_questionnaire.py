@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys import months, tokens
+from surveys.filters import Filters, Period
 from surveys.models import AnswerTally, Response
 from surveys.questionnaire import (
     FIRST_VERSION,
@@ -18,7 +19,7 @@ from surveys.questionnaire import (
     VERSION,
     live,
 )
-from surveys.results import KEY_MEASURES, Filters, Period, results
+from surveys.results import KEY_MEASURES, results
 from tests.conftest import make_live
 from tests.publishing import publish_everything
 from tests.survey_data import submission, token_on
@@ -227,7 +228,9 @@ def test_results_count_every_version_by_stable_keys(client, monkeypatch):
     publish_everything()
 
     tallied = AnswerTally.objects.published().values("question", "choice")
-    counts = {(r["question"], r["choice"]): r["n"] for r in tallied.annotate(n=Sum("responses"))}
+    counts = {
+        (r["question"], r["choice"]): r["n"] for r in tallied.annotate(n=Sum("response_count"))
+    }
     assert counts[("age_band", "25_34")] == 25
     assert counts[("reasons_not_reported", "not_believed")] == 12
     assert counts[("reasons_not_reported_2027", "embarrassed")] == 13

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 from surveys.admin import ResponseAdmin
 from surveys.export import RESEARCH_MINIMUM_ROWS, covers_whole_quarters
+from surveys.filters import Period
 from surveys.models import AuditEntry, Response
 from surveys.publication import publish_due
 from surveys.redaction import redact
-from surveys.results import Period
 from tests.research_data import (
     PART_QUARTER_MONTH,
     PUBLISHED_ON,
