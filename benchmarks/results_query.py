@@ -46,12 +46,8 @@ from surveys.management.commands.create_analyst import (  # noqa: E402
     analyst_group,
 )
 from surveys.models import Analyst, AnswerTally, PublishedMonth, Response  # noqa: E402
-from surveys.results import (  # noqa: E402
-    free_texts,
-    periods,
-    results,
-    trends,
-)
+from surveys.results import free_texts, periods, results  # noqa: E402
+from surveys.trends import trends  # noqa: E402
 
 # Every choice of every response as a row (migration 0015), as the tally counts them.
 ANSWERS = "surveys_response r CROSS JOIN LATERAL surveys_choices(r.choices) a"

@@ -36,8 +36,8 @@ from surveys.results import (
     key_measures,
     periods,
     results,
-    trends,
 )
+from surveys.trends import trends
 
 
 class SoteriaAdminSite(admin.AdminSite):

@@ -371,7 +371,7 @@ KEY_MEASURES = [
     ("report_again", ("definitely", "probably"), _("Would report again")),
     ("encourage_friend", ("definitely", "probably"), _("Would encourage a friend to report")),
 ]
-_MEASURE_LABELS = {key: label for key, _positive, label in KEY_MEASURES}
+MEASURE_LABELS = {key: label for key, _positive, label in KEY_MEASURES}
 # A 95% interval.
 Z = 1.96
 
@@ -444,7 +444,7 @@ class Measure:
         return abs(self.change) > 100 * Z * math.sqrt(sampling + published)
 
 
-def _positive(counts, group, key, positive, threshold):
+def positive_cells(counts, group, key, positive, threshold):
     """(shown positive answers, shown number who answered) of question ``key``'s
     protected table, from ``counts`` keyed (*group, question, choice); None when the
     table is withheld or a positive cell hidden. Key measures and trend points read
@@ -460,7 +460,7 @@ def _positive(counts, group, key, positive, threshold):
 
 def _share(counts, key, positive, threshold):
     """A key measure's Share, or None when its table cannot show it."""
-    shown = _positive(counts, (), key, positive, threshold)
+    shown = positive_cells(counts, (), key, positive, threshold)
     return Share.of(*shown) if shown else None
 
 
@@ -485,129 +485,3 @@ def key_measures(filters, threshold, previous=None):
         Measure(key, str(label), mine[key], national.get(key), before.get(key))
         for key, _positive, label in measures
     ]
-
-
-# Headline measures: the share giving the positive answers, month by month.
-HEADLINES = {
-    "dignity_respect": ("always", "often"),
-    "believed": ("always", "often"),
-    "kept_informed": ("always", "often"),
-    "good_job": ("strongly_agree", "agree"),
-}
-
-
-@dataclass(frozen=True)
-class Trend:
-    question: object
-    points: tuple  # (Period, percent or None when that period cannot be shown)
-
-    @property
-    def shown(self):
-        return [(period, percent) for period, percent in self.points if percent is not None]
-
-    @property
-    def label(self):
-        """The measure's name, as the key measures call it."""
-        return str(_MEASURE_LABELS.get(self.question.key, self.question.text))
-
-    def _xy(self):
-        """(x, y) on a 0-100 grid per point, oldest on the left, each in the middle of
-        its column of the table under the chart; None for gaps."""
-        width = 100 / len(self.points)
-        return [
-            None if percent is None else (f"{(i + 0.5) * width:.2f}", f"{100 - percent:.1f}")
-            for i, (_period, percent) in enumerate(self.points)
-        ]
-
-    @property
-    def lines(self):
-        """SVG polyline points for each run of consecutive periods that can be shown: a
-        gap breaks the line rather than being bridged."""
-        runs, run = [], []
-        for xy in [*self._xy(), None]:
-            if xy is None:
-                if run:
-                    runs.append(" ".join(f"{x},{y}" for x, y in run))
-                run = []
-            else:
-                run.append(xy)
-        return runs
-
-    @property
-    def dots(self):
-        return [xy for xy in self._xy() if xy is not None]
-
-
-@dataclass(frozen=True)
-class Trends:
-    every: str  # what each point covers: MONTH, QUARTER or YEAR
-    series: list  # [Trend], one per headline measure; empty when there is no trend
-
-    @property
-    def shown(self):
-        """Whether any point of any measure can be shown."""
-        return any(trend.shown for trend in self.series)
-
-
-MONTH, QUARTER, YEAR = "month", "quarter", "year"
-
-
-def _trend_periods(filters):
-    """(what a point covers, [Period] oldest first) for each way a trend may run, the
-    finest first: for every force together, each published month; for one force (a
-    force's month is seldom enough people), each whole published quarter, then each
-    whole published year (April to March)."""
-    published = [month for month in published_months() if month in filters.period]
-    if not filters.force:
-        return [(MONTH, [Period.parse(f"{month:%Y-%m}") for month in published])]
-    quarters = whole_quarters(published)
-    return [
-        (QUARTER, [Period.parse(months.quarter_key(start)) for start in quarters]),
-        (YEAR, [Period.parse(year_key(end)) for end in whole_years(quarters)]),
-    ]
-
-
-def trends(filters, threshold):
-    """Each headline measure per period, from that period's protected table: a period
-    whose table is withheld, or whose positive answers are hidden, is a gap. A point
-    adds no figure of its own: it is the shown positive cells as a share of the shown
-    number who answered, as the table for that period shows them.
-
-    The finest way of running (_trend_periods) at which at least half the points can
-    be shown is chosen; failing that, the one showing most points (the finer on a
-    tie), so that a force whose quarters are too small sees its years. None when no
-    way has two periods; a measure with no point at all comes back with no points
-    shown, and is not drawn."""
-    ways = [(every, periods) for every, periods in _trend_periods(filters) if len(periods) > 1]
-    if not ways:
-        return None
-    by_month = (
-        tallies(filters).filter(question__in=HEADLINES).counted("month", "question", "choice")
-    )
-    best, most = None, -1
-    for every, periods in ways:
-        series = _series(by_month, periods, threshold)
-        shown = sum(len(trend.shown) for trend in series)
-        if 2 * shown >= sum(len(trend.points) for trend in series):
-            return Trends(every, series)
-        if shown > most:
-            best, most = Trends(every, series), shown
-    return best
-
-
-def _series(by_month, periods, threshold):
-    """Each headline measure's Trend over ``periods``, from counts by month."""
-    counts = {}
-    for (month, question, choice), count in by_month.items():
-        for period in periods:
-            if month in period:
-                key = (period.key, question, choice)
-                counts[key] = counts.get(key, NONE) + count
-    result = []
-    for key, positive in HEADLINES.items():
-        points = []
-        for period in periods:
-            shown = _positive(counts, (period.key,), key, positive, threshold)
-            points.append((period, disclosure.percent(*shown) if shown else None))
-        result.append(Trend(QUESTIONNAIRE.questions[key], tuple(points)))
-    return result
