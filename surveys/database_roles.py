@@ -16,17 +16,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS, connections
-from psycopg import sql
 
-# Every table and sequence in the schema, each time migrations have run: a table a new
-# migration adds is covered, and a privilege granted by hand beyond these is taken back.
-_GRANTS = [
-    "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {app}",
-    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app}",
-    "REVOKE UPDATE, DELETE ON surveys_auditentry FROM {app}",
-    "REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {app}",
-    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}",
-]
+from surveys import sql
 
 
 def separate_roles():
@@ -70,10 +61,7 @@ def grant_app_role(connection):
     """Give DATABASE_URL's role exactly its privileges on every table (as the owner)."""
     if not separate_roles():
         return
-    app = sql.Identifier(settings.DATABASE_APP_ROLE)
-    with connection.cursor() as cursor:
-        for statement in _GRANTS:
-            cursor.execute(sql.SQL(statement).format(app=app))
+    sql.grant(connection, settings.DATABASE_APP_ROLE)
 
 
 @checks.register(checks.Tags.security, deploy=True)

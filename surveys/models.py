@@ -20,7 +20,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from surveys import months
+from surveys import months, sql
 from surveys.forces import FORCE_SLUGS
 from surveys.questionnaire import (
     FORCE_QUESTIONS,
@@ -339,66 +339,12 @@ class UntalliedResponse(models.Model):
 
 
 class AnswerTallyManager(models.Manager):
-    # Takes every queued response off the queue and adds it to the tally, in one
-    # statement: a row per response, a row per choice chosen, and a row per question
-    # answered of those counted apart (ANSWERED_APART), each counted and its record keys
-    # summed into the row's cell key. Two at once cannot count a response twice: the
-    # second waits for the first's queue rows, finds them gone and skips them. Rows are
-    # updated in one order (code points: COLLATE "C"), so that writers queue for the
-    # same rows rather than deadlock.
-    _CATCH_UP = """
-        WITH queued AS (
-            DELETE FROM surveys_untalliedresponse RETURNING response_id
-        ), response AS (
-            SELECT r.id, r.submitted_month, coalesce(r.force_id, '') AS force, r.reported,
-                   r.choices, r.free_text, r.record_key
-            FROM queued JOIN surveys_response r ON r.id = queued.response_id
-        ), chosen AS (
-            SELECT r.id, r.submitted_month, r.force, r.reported, r.record_key, c.question,
-                   c.choice
-            FROM response r CROSS JOIN LATERAL surveys_choices(r.choices) c
-        ), key (month, force, reported, question, choice, record_key) AS (
-            SELECT submitted_month, force, reported, '', '', record_key FROM response
-            UNION ALL
-            SELECT submitted_month, force, reported, %(free_text)s, '', record_key
-            FROM response
-            WHERE free_text <> ''
-            UNION ALL
-            SELECT DISTINCT ON (id, question) submitted_month, force, reported, question,
-                   '', record_key
-            FROM chosen
-            WHERE question = ANY(%(apart)s)
-            UNION ALL
-            SELECT submitted_month, force, reported, question, choice, record_key
-            FROM chosen
-        ), tallied AS (
-            INSERT INTO surveys_answertally AS tally
-                (month, force, reported, question, choice, response_count, cell_key)
-            SELECT month, force, reported, question, choice, count(*),
-                   sum(record_key) %% %(keys)s
-            FROM key
-            GROUP BY month, force, reported, question, choice
-            ORDER BY month, force COLLATE "C", reported, question COLLATE "C",
-                     choice COLLATE "C"
-            ON CONFLICT (month, force, reported, question, choice)
-            DO UPDATE SET response_count = tally.response_count + EXCLUDED.response_count,
-                          cell_key = (tally.cell_key + EXCLUDED.cell_key) %% %(keys)s
-        )
-        SELECT count(*) FROM queued
-    """
-
     def catch_up(self):
-        """Add every queued response (UntalliedResponse) to the tally; return how many."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                self._CATCH_UP,
-                {
-                    "apart": sorted(ANSWERED_APART),
-                    "free_text": FREE_TEXT_QUESTION,
-                    "keys": RECORD_KEYS,
-                },
-            )
-            return cursor.fetchone()[0]
+        """Add every queued response (UntalliedResponse) to the tally, in one statement
+        (surveys.sql.catch_up); return how many."""
+        return sql.catch_up(
+            answered_apart=ANSWERED_APART, free_text=FREE_TEXT_QUESTION, keys=RECORD_KEYS
+        )
 
 
 # The questions whose responses answering them the tally counts in a row of their own:

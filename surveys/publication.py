@@ -20,20 +20,10 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from surveys import breakdowns, months
-from surveys.models import RECORD_KEYS, AnswerTally, PublishedMonth
+from surveys import breakdowns, months, sql
+from surveys.models import RECORD_KEYS, AnswerTally, NationalTally, PublishedMonth
 
 LAG_DAYS = 7
-
-# Every force's tallies of the months published, added up for views of them together.
-_NATIONAL = """
-    INSERT INTO surveys_nationaltally
-        (month, reported, question, choice, response_count, cell_key)
-    SELECT month, reported, question, choice, sum(response_count), sum(cell_key) %% %(keys)s
-    FROM surveys_answertally
-    WHERE month = ANY(%(months)s)
-    GROUP BY month, reported, question, choice
-"""
 
 
 def closes_on(month):
@@ -55,8 +45,8 @@ def publish_due(today=None):
     with transaction.atomic(), connection.cursor() as cursor:
         # One publisher at a time; a month at a million responses outlasts the web's
         # statement timeout.
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('surveys.publish_results'))")
-        cursor.execute("SET LOCAL statement_timeout = 0")
+        sql.lock(cursor, "surveys.publish_results")
+        sql.unlimited_time(cursor)
         AnswerTally.objects.catch_up()
         first = AnswerTally.objects.aggregate(first=Min("month"))["first"]
         if first is None:
@@ -70,8 +60,8 @@ def publish_due(today=None):
             month = months.shift(month, 1)
         for month in due:
             breakdowns.refresh(month)
-        cursor.execute("DELETE FROM surveys_nationaltally WHERE month = ANY(%s)", [due])
-        cursor.execute(_NATIONAL, {"months": due, "keys": RECORD_KEYS})
+        sql.delete(NationalTally.objects.filter(month__in=due))
+        sql.add_up_national(due, RECORD_KEYS)
         now = timezone.now()
         PublishedMonth.objects.bulk_create(
             PublishedMonth(month=month, published_at=now) for month in due

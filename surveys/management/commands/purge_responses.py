@@ -6,9 +6,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from surveys import months
+from surveys import months, sql
 from surveys.database_roles import RunsAsOwner
-from surveys.models import AnswerTally, AuditEntry
+from surveys.models import (
+    AnswerTally,
+    AuditEntry,
+    BreakdownTally,
+    NationalTally,
+    PublishedMonth,
+    Response,
+    SubmissionReceipt,
+)
 from surveys.tokens import MAX_AGE
 
 
@@ -34,20 +42,16 @@ class Command(RunsAsOwner, BaseCommand):  # deletes whole months: surveys/databa
         # Receipts only stop double submissions; tokens expire, so old ones can go.
         receipts_cutoff = months.shift(this_month, -(MAX_AGE.days // 28 + 1))
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL statement_timeout = 0")  # may be millions of rows
+            sql.unlimited_time(cursor)  # may be millions of rows
             # Nothing may stay queued for the tally: its rows for these months go whole.
             AnswerTally.objects.catch_up()
-            cursor.execute("DELETE FROM surveys_response WHERE submitted_month < %s", [cutoff])
-            deleted = cursor.rowcount
+            deleted = sql.delete(Response.objects.before(cutoff))
             # Tallies are per whole month, so the purged months' rows go whole.
-            cursor.execute("DELETE FROM surveys_answertally WHERE month < %s", [cutoff])
-            cursor.execute("DELETE FROM surveys_nationaltally WHERE month < %s", [cutoff])
-            cursor.execute("DELETE FROM surveys_breakdowntally WHERE month < %s", [cutoff])
+            for tally in (AnswerTally, NationalTally, BreakdownTally):
+                sql.delete(tally.objects.before(cutoff))
             # And they are no longer published: "all time" no longer counts them.
-            cursor.execute("DELETE FROM surveys_publishedmonth WHERE month < %s", [cutoff])
-            cursor.execute(
-                "DELETE FROM surveys_submissionreceipt WHERE month < %s", [receipts_cutoff]
-            )
+            sql.delete(PublishedMonth.objects.filter(month__lt=cutoff))
+            sql.delete(SubmissionReceipt.objects.filter(month__lt=receipts_cutoff))
             AuditEntry.record(
                 AuditEntry.Action.PURGE_RESPONSES,
                 filters={"older_than_months": older_than_months, "before": cutoff.isoformat()},

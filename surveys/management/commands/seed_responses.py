@@ -16,9 +16,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from surveys import sql
 from surveys.database_roles import RunsAsOwner
 from surveys.forces import FORCE_SLUGS, FORCES
-from surveys.models import RECORD_KEYS, AnswerTally, PublishedMonth, Response
+from surveys.models import (
+    RECORD_KEYS,
+    AnswerTally,
+    PublishedMonth,
+    Response,
+    UntalliedResponse,
+)
 from surveys.months import shift
 from surveys.questionnaire import (
     FORCE_QUESTIONS,
@@ -130,12 +137,10 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
             raise CommandError("Every month it would seed is published already.")
         with transaction.atomic(), connection.cursor() as cursor:
             # A bulk load legitimately outlasts the web's 30-second statement timeout.
-            cursor.execute("SET LOCAL statement_timeout = 0")
-            copier = cursor.cursor  # psycopg's own cursor, for COPY
-            with copier.copy(
-                "COPY surveys_response (id, questionnaire_version, force_id, reported, "
-                "submitted_month, choices, free_text, record_key) FROM STDIN"
-            ) as responses:
+            sql.unlimited_time(cursor)
+            fields = ["id", "questionnaire_version", "force", "reported", "submitted_month"]
+            fields += ["choices", "free_text", "record_key"]
+            with sql.copy_into(Response, fields) as responses:
                 ids = []
                 for _ in range(count):
                     # Ids are random whatever the seed: two runs with one seed (for two
@@ -165,14 +170,13 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
                     )
                     ids.append(response_id)
             # Queued like any submission, and counted into the tally in one go.
-            with copier.copy("COPY surveys_untalliedresponse (response_id) FROM STDIN") as copy:
+            with sql.copy_into(UntalliedResponse, ["response"]) as copy:
                 for response_id in ids:
                     copy.write_row((response_id,))
             AnswerTally.objects.catch_up()
-        with connection.cursor() as cursor:
-            # Fresh statistics after a bulk load, or the planner guesses badly (a national
-            # breakdown count took three times as long before this).
-            cursor.execute("ANALYZE surveys_response, surveys_answertally")
+        # Fresh statistics after a bulk load, or the planner guesses badly (a national
+        # breakdown count took three times as long before this).
+        sql.analyze(Response, AnswerTally)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Inserted {count} synthetic responses. Analysts see the months that have "

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from surveys import sql
 from surveys.models import AnswerTally
 
 
@@ -15,6 +16,6 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             # A queue left to grow (say, the schedule stopped) may outlast the web's
             # 30-second statement timeout; this is where it is worked off.
-            cursor.execute("SET LOCAL statement_timeout = 0")
+            sql.unlimited_time(cursor)
             counted = AnswerTally.objects.catch_up()
         self.stdout.write(f"Counted {counted} queued response(s) into the tallies.")
