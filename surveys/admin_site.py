@@ -6,7 +6,6 @@ checks its own permission, and a force analyst's force is fixed whatever the que
 string says.
 """
 
-import csv
 from functools import partial, wraps
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from surveys import second_factor
 from surveys.export import (
     RESEARCH_MINIMUM_ROWS,
     covers_whole_quarters,
+    csv_lines,
     research_months,
     response_rows,
     results_rows,
@@ -173,11 +173,12 @@ class SoteriaAdminSite(admin.AdminSite):
         threshold = settings.DISCLOSURE_THRESHOLD
         outcome = _published(filters, periods(filters.force, threshold), threshold)
         _audit(request, AuditEntry.Action.EXPORT_RESULTS, filters, outcome)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="results.csv"'
         rows = results_rows(outcome, _force_name(filters.force), filters.period, threshold)
-        csv.writer(response).writerows(rows)
-        return response
+        return HttpResponse(
+            "".join(csv_lines(rows)),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="results.csv"'},
+        )
 
     def _bad_filter(self, request, error):
         context = {
@@ -230,10 +231,8 @@ class SoteriaAdminSite(admin.AdminSite):
             return render(request, "admin/surveys/export_refused.html", context, status=400)
         may_read = request.user.has_perm("surveys.view_free_text")
         groups = comment_groups(settings.DISCLOSURE_THRESHOLD) if may_read else None
-        rows = response_rows(responses, groups)
-        writer = csv.writer(_Echo())
         return StreamingHttpResponse(
-            (writer.writerow(row) for row in rows),
+            csv_lines(response_rows(responses, groups)),
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="responses.csv"'},
         )
@@ -242,13 +241,6 @@ class SoteriaAdminSite(admin.AdminSite):
 def _flat(pair):
     key, values = pair
     return [key, *values]
-
-
-class _Echo:
-    """A file that hands back what is written, so csv.writer can feed a stream."""
-
-    def write(self, value):
-        return value
 
 
 def _national(request):

@@ -8,6 +8,8 @@ Research access has a floor of its own (docs/disclosure.md, "Research access"): 
 quarters only, never a small selection, and never the stored id of a response.
 """
 
+import csv
+
 from django.utils.translation import gettext as _
 
 from surveys import months
@@ -77,6 +79,20 @@ def covers_whole_quarters(period):
         return True
     whole = period.start == months.quarter_start(period.start)
     return whole and period.end in {months.shift(period.start, n) for n in (3, 12)}
+
+
+def csv_lines(rows):
+    """Each row as a line of CSV, as it is needed: a research export of a million rows
+    is streamed, never held whole."""
+    writer = csv.writer(_Echo())
+    return (writer.writerow(row) for row in rows)
+
+
+class _Echo:
+    """A file that hands back what is written, so that csv.writer can feed a stream."""
+
+    def write(self, value):
+        return value
 
 
 def spreadsheet_safe(cells):
