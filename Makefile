@@ -18,12 +18,14 @@ TEST_ENV := DJANGO_DEBUG=false \
 	DJANGO_SECURE_SSL_REDIRECT=false \
 	QUICK_EXIT_URL=http://127.0.0.1:8765/weather
 
-.PHONY: help run test mutation bench lint audit format assets messages translations gettext chromium wrk \
+.PHONY: help run test mutation bench lint typecheck audit format assets messages translations gettext chromium wrk \
 	db-stop clean
 
 help:
 	@echo "make run      serve the survey on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
-	@echo "make test     lint, migration check, and every test (unit, PostgreSQL, browser)"
+	@echo "make test     lint, type check, migration check, and every test (unit,"
+	@echo "              PostgreSQL, browser)"
+	@echo "make typecheck  mypy, strict, over surveys/ and soteria_survey/ (pyproject.toml)"
 	@echo "make mutation mutation testing of the modules that protect respondents (~1 h;"
 	@echo "              MUTATION_ARGS=surveys/redaction.py for one: docs/testing.md)"
 	@echo "make audit    look up known vulnerabilities in the installed packages (PyPI advisories)"
@@ -57,6 +59,7 @@ test: $(VENV)/.installed chromium messages
 	@roles=$$($(PY) scripts/database.py env); eval "$$roles"; \
 	export $(TEST_ENV); \
 	$(MAKE) --no-print-directory lint; \
+	$(MAKE) --no-print-directory typecheck; \
 	$(MAKE) --no-print-directory audit; \
 	$(PY) manage.py makemigrations --check --dry-run; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0; \
@@ -77,6 +80,14 @@ bench: $(VENV)/.installed chromium wrk
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# Static types: mypy with Django's stubs, strict over surveys/ (its migrations aside) and
+# soteria_survey/, as configured in pyproject.toml. The stubs' plugin imports the
+# settings, so they get the test run's environment; no database is opened.
+typecheck: $(VENV)/.installed
+	@export $(TEST_ENV) DATABASE_URL="$${DATABASE_URL:-postgres://127.0.0.1/unused}"; \
+	echo "$(PY) -m mypy"; \
+	$(PY) -m mypy
 
 # Known vulnerabilities in every installed package, from PyPI's advisory data: any one
 # fails the target; a version PyPI has no advisory data for here is listed as not checked.
@@ -141,4 +152,4 @@ db-stop: $(VENV)/.installed
 	$(PY) scripts/database.py stop
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mutation
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .mutation

@@ -9,9 +9,14 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.utils.csp import CSP
+
+# Classes that Django's type stubs make generic, such as ModelAdmin[Response], take their
+# type parameters at run time too (surveys/admin.py).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,7 +24,7 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def envbool(name, default):
+def envbool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
@@ -30,7 +35,7 @@ def envbool(name, default):
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
 
 
-def envint(name, default, minimum):
+def envint(name: str, default: int, minimum: int) -> int:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
@@ -43,7 +48,7 @@ def envint(name, default, minimum):
     return number
 
 
-def envstr(name, default=None):
+def envstr(name: str, default: str | None = None) -> str:
     """A required string when no default is given (or DEBUG is off and default is None)."""
     value = os.environ.get(name, "").strip()
     if value:
@@ -76,7 +81,7 @@ DISCLOSURE_THRESHOLD = envint("DISCLOSURE_THRESHOLD", 10, minimum=5)
 # ---- The privacy notice, the accessibility statement and retention -------------------
 
 
-def envemail(name, default=""):
+def envemail(name: str, default: str = "") -> str:
     """An optional e-mail address."""
     value = os.environ.get(name, "").strip() or default
     if value:

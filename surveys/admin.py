@@ -3,7 +3,9 @@ to edit. Individual responses are visible only with the view_response permission
 force and national analysts do not have, and every look at them is audited."""
 
 import re
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -11,12 +13,15 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_stubs_ext import WithAnnotations
 
 from surveys import months, second_factor
 from surveys.export import (
@@ -31,15 +36,25 @@ from surveys.questionnaire import Kind
 from surveys.redaction import redact
 from surveys.results import comment_groups, in_comment_group
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
+
+class StaffRequest(HttpRequest):
+    """A request that the admin site has let through to one of its pages: from a
+    signed-in member of staff (SoteriaAdminSite.has_permission)."""
+
+    user: User
+
+
+class ReadOnlyAdmin[M: Model](admin.ModelAdmin[M]):
+    def has_add_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
 
@@ -51,11 +66,13 @@ class QuarterFilter(admin.SimpleListFilter):
     title = _("quarter submitted")
     parameter_name = "quarter"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         keys = sorted({months.quarter_key(month) for month in research_months()}, reverse=True)
         return [(key, Period.parse(key).label) for key in keys]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Response]) -> QuerySet[Response]:
         if self.value() is None:
             return queryset
         # ResponseAdmin.changelist_view has checked that the value names a quarter.
@@ -72,8 +89,9 @@ class FlooredChangeList(ChangeList):
     RESEARCH_MINIMUM_ROWS (the template says why instead)."""
 
     minimum_rows = RESEARCH_MINIMUM_ROWS
+    below_floor: bool
 
-    def get_results(self, request):
+    def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
         self.below_floor = self.result_count < self.minimum_rows
         if self.below_floor:
@@ -81,7 +99,7 @@ class FlooredChangeList(ChangeList):
             self.can_show_all = self.multi_page = False
 
 
-def _is_ordering(value, columns):
+def _is_ordering(value: str, columns: int) -> bool:
     """Whether ``value`` is an ``o=`` the list writes: column numbers, each maybe
     negated, joined by dots; or nothing, once the last sort is removed."""
     return value == "" or all(
@@ -90,14 +108,14 @@ def _is_ordering(value, columns):
     )
 
 
-def _is_quarter(value):
+def _is_quarter(value: str) -> bool:
     """Whether ``value`` names a quarter: a month would undo the list's coarsening."""
     period = Period.parse(value)
     return period is not None and period.start is not None and covers_whole_quarters(period)
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyAdmin):
+class ResponseAdmin(ReadOnlyAdmin[Response]):
     """Individual responses, for the national research role only, with the same floor
     as its export (docs/disclosure.md, "Research access"): wholly published quarters,
     never a month; no selection smaller than RESEARCH_MINIMUM_ROWS; free text only with
@@ -116,7 +134,7 @@ class ResponseAdmin(ReadOnlyAdmin):
     readonly_fields = [*_FIELDS, "answer_table", "answer_table_with_free_text"]
     # What each query string parameter of the list may be; anything else is refused
     # before it reaches a filter or the database (which refuses a NUL byte with a 500).
-    _PARAMETERS = {
+    _PARAMETERS: dict[str, Callable[[str], bool]] = {
         QuarterFilter.parameter_name: _is_quarter,
         "reported__exact": {"0", "1"}.__contains__,
         "force__slug__exact": FORCE_SLUGS.__contains__,
@@ -125,26 +143,26 @@ class ResponseAdmin(ReadOnlyAdmin):
         PAGE_VAR: lambda value: value.isascii() and value.isdigit() and len(value) < 10,
     }
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Response | None = None) -> bool:
         """Researchers are national: a force's account given view_response by mistake
         still sees no response, whatever create_analyst would have made of it."""
         national = request.user.has_perm("surveys.view_all_forces")
         return national and super().has_view_permission(request, obj)
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Response]:
         return super().get_queryset(request).filter(submitted_month__in=research_months())
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Response | None = None) -> tuple[str, ...]:
         may_read = request.user.has_perm("surveys.view_free_text")
-        return [*self._FIELDS, "answer_table_with_free_text" if may_read else "answer_table"]
+        return (*self._FIELDS, "answer_table_with_free_text" if may_read else "answer_table")
 
-    def get_changelist(self, request, **kwargs):
+    def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[ChangeList]:
         return FlooredChangeList
 
-    def get_changelist_instance(self, request):
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
         """Django redirects a query string it cannot use to the bare list with ?e=1 (a
         "database error" page the second time); say what is wrong instead."""
         try:
@@ -152,7 +170,9 @@ class ResponseAdmin(ReadOnlyAdmin):
         except IncorrectLookupParameters as error:
             raise UnreadableQuery(_("The page of responses asked for does not exist.")) from error
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, object] | None = None
+    ) -> HttpResponse:
         try:
             self._check_query(request)
             response = super().changelist_view(request, extra_context)
@@ -165,7 +185,9 @@ class ResponseAdmin(ReadOnlyAdmin):
             }
             return render(request, "admin/surveys/response/bad_query.html", context, status=400)
         if response.status_code == 200:
-            refused = response.context_data["cl"].below_floor
+            # Django's change list page: a TemplateResponse, with its FlooredChangeList.
+            context_data = cast(TemplateResponse, response).context_data or {}
+            refused = context_data["cl"].below_floor
             filters = {key: request.GET.getlist(key) for key in request.GET}
             Action = AuditEntry.Action
             AuditEntry.record(
@@ -175,13 +197,14 @@ class ResponseAdmin(ReadOnlyAdmin):
             )
         return response
 
-    def _check_query(self, request):
+    def _check_query(self, request: HttpRequest) -> None:
         """Refuse (UnreadableQuery) a query string that none of the list's links write:
         unknown or repeated parameters, and values no filter offers."""
         if not self.has_view_permission(request):
             return  # Django answers 403 without reading the query string.
         columns = len(self.get_list_display(request))
         for key, values in request.GET.lists():
+            readable: Callable[[str], bool] | None
             if key == ORDER_VAR:
                 readable = partial(_is_ordering, columns=columns)
             else:
@@ -200,7 +223,13 @@ class ResponseAdmin(ReadOnlyAdmin):
                     % {"name": key}
                 )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, object] | None = None,
+    ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
         if response.status_code == 200:
             AuditEntry.record(
@@ -209,32 +238,33 @@ class ResponseAdmin(ReadOnlyAdmin):
         return response
 
     @admin.display(description=_("response"))
-    def short_id(self, obj):
+    def short_id(self, obj: Response) -> str:
         return str(obj.id)[:8]
 
     @admin.display(description=_("quarter submitted"))
-    def quarter(self, obj):
-        return Period.parse(months.quarter_key(obj.submitted_month)).label
+    def quarter(self, obj: Response) -> str:
+        period: Period = Period.parse(months.quarter_key(obj.submitted_month))
+        return period.label
 
     # Short headings for the list: with the filters beside it, the fields' own names
     # pushed the last column out of sight at 1280 pixels.
     @admin.display(description=_("reported"), boolean=True, ordering="reported")
-    def reporter(self, obj):
+    def reporter(self, obj: Response) -> bool:
         return obj.reported
 
     @admin.display(description=_("version"), ordering="questionnaire_version")
-    def version(self, obj):
+    def version(self, obj: Response) -> str:
         return obj.questionnaire_version
 
     @admin.display(description=_("answers"))
-    def answer_table(self, obj):
+    def answer_table(self, obj: Response) -> "StrOrPromise":
         return self._answers(obj, with_text=False)
 
     @admin.display(description=_("answers"))
-    def answer_table_with_free_text(self, obj):
+    def answer_table_with_free_text(self, obj: Response) -> "StrOrPromise":
         return self._answers(obj, with_text=True)
 
-    def _answers(self, obj, with_text):
+    def _answers(self, obj: Response, with_text: bool) -> "StrOrPromise":
         """Answers in questionnaire order, every value escaped. Free text only when
         asked for, from a comment group that may be published, and redacted as
         everywhere else: it is whatever a respondent typed."""
@@ -262,7 +292,7 @@ class ResponseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
     """Append-only: never edited or deleted (the database refuses too). Superusers read
     all of it; national administrators read what happened to second factors (set-ups,
     the first sign-in after each, resets), so that a set-up its owner did not make shows."""
@@ -272,10 +302,10 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = [("action", admin.AllValuesFieldListFilter)]
     list_select_related = ["user"]
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return request.user.is_superuser or request.user.has_perm("surveys.reset_second_factor")
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
         entries = super().get_queryset(request)
         if request.user.is_superuser:
             return entries
@@ -283,7 +313,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Analyst)
-class AnalystAdmin(admin.ModelAdmin):
+class AnalystAdmin(admin.ModelAdmin[Analyst]):
     list_display = ["user", "force"]
     list_select_related = ["user", "force"]
 
@@ -294,30 +324,39 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(User)
 
 
+class _SecondFactorAnnotation(TypedDict):
+    has_second_factor: bool
+
+
+# A staff account as StaffAdmin lists it: with whether its second factor is set up.
+type StaffAccount = WithAnnotations[User, _SecondFactorAnnotation]
+
+
 @admin.register(User)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(UserAdmin[User]):
     """Django's user admin, plus the second factor: whether it is set up, and a reset
     for a national administrator when someone loses their phone."""
 
-    list_display = [*UserAdmin.list_display, "second_factor"]
+    # A class attribute of UserAdmin, which the stubs declare per instance.
+    list_display = [*UserAdmin.list_display, "second_factor"]  # type: ignore[misc]
     actions = ["reset_second_factor"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StaffAccount]:
         devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         return super().get_queryset(request).annotate(has_second_factor=Exists(devices))
 
     @admin.display(description=_("second factor"), boolean=True, ordering="has_second_factor")
-    def second_factor(self, obj):
+    def second_factor(self, obj: StaffAccount) -> bool:
         return obj.has_second_factor
 
-    def has_reset_second_factor_permission(self, request):
+    def has_reset_second_factor_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("surveys.reset_second_factor")
 
     @admin.action(
         description=_("Reset second factor (they set it up again at next sign-in)"),
         permissions=["reset_second_factor"],
     )
-    def reset_second_factor(self, request, queryset):
+    def reset_second_factor(self, request: StaffRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             second_factor.reset(user, by=request.user)
         self.message_user(

@@ -7,7 +7,7 @@ class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Survey responses")
 
-    def ready(self):
+    def ready(self) -> None:
         # Importing them registers the deployment checks and connects the receivers.
         from surveys import checks, database_roles, signals  # noqa: F401
 

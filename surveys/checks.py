@@ -1,11 +1,16 @@
 """Deployment checks (`manage.py check --deploy`) for what only an operator can supply."""
 
+from collections.abc import Sequence
+
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import CheckMessage, Warning, register
 
 
 @register("privacy", deploy=True)
-def privacy_notice_names_who_is_responsible(app_configs, **kwargs):
+def privacy_notice_names_who_is_responsible(
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
+) -> list[CheckMessage]:
     """The privacy notice must say who the controller is and how to reach them; without
     these settings it shows a placeholder that no respondent can act on."""
     return [
@@ -20,10 +25,12 @@ def privacy_notice_names_who_is_responsible(app_configs, **kwargs):
 
 
 @register("translation", deploy=True)
-def welsh_catalogue_is_compiled(app_configs, **kwargs):
+def welsh_catalogue_is_compiled(
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
+) -> list[CheckMessage]:
     """Without the compiled catalogue, or with one older than its source, the Welsh
     pages quietly show English, or last release's Welsh (docs/welsh.md)."""
-    errors = []
+    errors: list[CheckMessage] = []
     for directory in settings.LOCALE_PATHS:
         for source in directory.glob("*/LC_MESSAGES/django.po"):
             compiled = source.with_suffix(".mo")

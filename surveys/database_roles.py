@@ -11,53 +11,60 @@ then grants the app's role what it may do (grant_app_role). README.md, "Deployin
 says how to create both roles.
 """
 
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from surveys import sql
 
 
-def separate_roles():
+def separate_roles() -> bool:
     """Whether DATABASE_OWNER_URL names a role of its own, apart from DATABASE_URL's."""
     owner = settings.DATABASE_OWNER
     return owner is not None and owner["USER"] != settings.DATABASE_APP_ROLE
 
 
 @contextmanager
-def as_owner(using=DEFAULT_DB_ALIAS):
+def as_owner(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Run the block on a connection of the owner role, then return to the role the
     connection had. Inside a transaction the caller already holds (a test's, say) the
     connection cannot change hands, and the block runs on it as it is."""
     connection = connections[using]
-    if not separate_roles() or connection.in_atomic_block:
+    owner = settings.DATABASE_OWNER
+    if owner is None or not separate_roles() or connection.in_atomic_block:
         yield
         return
-    previous = {key: connection.settings_dict[key] for key in settings.DATABASE_OWNER}
-    _reconnect_as(connection, settings.DATABASE_OWNER)
+    previous = {key: connection.settings_dict[key] for key in owner}
+    _reconnect_as(connection, owner)
     try:
         yield
     finally:
         _reconnect_as(connection, previous)
 
 
-class RunsAsOwner:
+class RunsAsOwner(BaseCommand):
     """For a management command that needs the owner role for as long as it runs (put
     before the command's own base class)."""
 
-    def execute(self, *args, **options):
+    # A command's arguments and options are whatever its parser defines.
+    def execute(self, *args: Any, **options: Any) -> str | None:
         with as_owner(options.get("database", DEFAULT_DB_ALIAS)):
             return super().execute(*args, **options)
 
 
-def _reconnect_as(connection, credentials):
+def _reconnect_as(connection: BaseDatabaseWrapper, credentials: Mapping[str, str]) -> None:
     connection.close()
     connection.settings_dict.update(credentials)
 
 
-def grant_app_role(connection):
+def grant_app_role(connection: BaseDatabaseWrapper) -> None:
     """Give DATABASE_URL's role exactly its privileges on every table (as the owner)."""
     if not separate_roles():
         return
@@ -65,7 +72,9 @@ def grant_app_role(connection):
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_separate_roles(app_configs, **kwargs):
+def check_separate_roles(
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
+) -> list[checks.CheckMessage]:
     if separate_roles():
         return []
     return [

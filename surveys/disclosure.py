@@ -18,9 +18,10 @@ table (the answers to one question among the respondents matching the filters):
 
 import math
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from surveys.models import RECORD_KEYS
+from surveys.models import RECORD_KEYS, Count
 
 ROUND_TO = 5
 # Below this many answers, a table is about a small group (a force over a few months,
@@ -38,8 +39,11 @@ MAX_NOISE = 4
 # How far a published count may be from the true one: noise, then rounding.
 MAX_ERROR = MAX_NOISE + ROUND_TO // 2
 
+# A row of the perturbation table: the noise for each cell key, 0 to RECORD_KEYS - 1.
+type Row = tuple[int, ...]
 
-def _variance(noise):
+
+def _variance(noise: Mapping[int, int]) -> float:
     return sum(change * change * share for change, share in noise.items()) / sum(noise.values())
 
 
@@ -49,7 +53,7 @@ def _variance(noise):
 PUBLISHED_VARIANCE = _variance(NOISE_NEAR_THRESHOLD) + (ROUND_TO * ROUND_TO - 1) / 12
 
 
-def _row(noise, value):
+def _row(noise: Mapping[int, int], value: int) -> Row:
     """One row of the table: the noise for each cell key, laid out in an order of the
     row's own, so that neighbouring keys and neighbouring counts are unrelated."""
     keys = [change for change, share in sorted(noise.items()) for _ in range(share)]
@@ -59,7 +63,7 @@ def _row(noise, value):
     return tuple(keys)
 
 
-def perturbation_table(threshold):
+def perturbation_table(threshold: int) -> dict[int, Row]:
     """Noise by count (threshold to twice the threshold; the last row serves every
     larger count) and cell key."""
     return {
@@ -68,26 +72,26 @@ def perturbation_table(threshold):
     }
 
 
-_TABLES = {}
+_TABLES: dict[int, dict[int, Row]] = {}
 
 
-def noise(count, threshold):
+def noise(count: Count, threshold: int) -> int:
     """The noise the table gives a count of at least the threshold, by its cell key."""
     table = _TABLES.get(threshold) or _TABLES.setdefault(threshold, perturbation_table(threshold))
     return table[min(count.n, 2 * threshold)][count.key]
 
 
-def round_count(value):
+def round_count(value: int) -> int:
     """Nearest multiple of 5, halves up (2 -> 0, 3 -> 5, 12 -> 10, 13 -> 15)."""
     return (value + ROUND_TO // 2) // ROUND_TO * ROUND_TO
 
 
-def smallest_shown(threshold):
+def smallest_shown(threshold: int) -> int:
     """The smallest figure ever published for a count: the threshold, rounded up to 5."""
     return math.ceil(threshold / ROUND_TO) * ROUND_TO
 
 
-def publish(count, threshold):
+def publish(count: Count, threshold: int) -> int:
     """A count that may be shown (0, or at least the threshold), perturbed and rounded."""
     if count.n == 0:
         return 0
@@ -96,7 +100,7 @@ def publish(count, threshold):
     return max(round_count(count.n + noise(count, threshold)), smallest_shown(threshold))
 
 
-def percent(part, whole):
+def percent(part: int, whole: int) -> int:
     """A published figure as a share of another, from the published figures alone:
     noise on both can take a part past its whole, which shows as 100%."""
     return min(round(100 * part / whole), 100)
@@ -109,7 +113,7 @@ class Cell:
     percent: int | None  # of the published base; None when hidden
 
     @property
-    def hidden(self):
+    def hidden(self) -> bool:
         return self.count is None
 
 
@@ -123,29 +127,29 @@ class Table:
     cells: tuple[Cell, ...] = ()
 
     @property
-    def suppressed(self):
+    def suppressed(self) -> bool:
         return self.base is None
 
 
-def withheld(counts, answered, threshold):
+def withheld(counts: Mapping[str, Count], answered: Count, threshold: int) -> bool:
     """Whether a table may not be shown at all: too few answered, or all but too few
     gave one answer."""
     largest = max((count.n for count in counts.values()), default=0)
     return answered.n < threshold or answered.n - largest < threshold
 
 
-def hidden(count, answered, threshold):
+def hidden(count: Count, answered: Count, threshold: int) -> bool:
     """Whether one cell of a table that is shown is hidden."""
     return 0 < count.n < threshold or (count.n == 0 and answered.n < SMALL_TABLE)
 
 
-def protect(counts, answered, threshold):
+def protect(counts: Mapping[str, Count], answered: Count, threshold: int) -> Table:
     """Protect one distribution: ``counts`` maps each answer (in display order) to the
     Count of respondents who gave it, ``answered`` is the Count it is out of."""
     if withheld(counts, answered, threshold):
         return Table(threshold=threshold, base=None)
     base = publish(answered, threshold)
-    cells = []
+    cells: list[Cell] = []
     for key, count in counts.items():
         if hidden(count, answered, threshold):
             cells.append(Cell(key, None, None))
@@ -155,7 +159,7 @@ def protect(counts, answered, threshold):
     return Table(threshold=threshold, base=base, cells=tuple(cells))
 
 
-def publish_base(base, threshold):
+def publish_base(base: Count, threshold: int) -> int | None:
     """A group's size (say, the respondents matching the filters), or None when it is
     under the threshold and nothing about the group may be shown."""
     return None if base.n < threshold else publish(base, threshold)

@@ -5,7 +5,12 @@ used on the command line); names are what people read.
 The Force table is loaded from this list by a data migration, so every database has it.
 """
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from surveys.models import Force
 
 FORCES = [
     ("avon-and-somerset", _("Avon and Somerset Constabulary")),
@@ -57,7 +62,7 @@ FORCES = [
 FORCE_SLUGS = frozenset(slug for slug, _name in FORCES)
 
 
-def load_forces(force_model):
+def load_forces(force_model: "type[Force]") -> None:
     """Create or rename the forces in ``force_model``'s table to match FORCES. Takes the
     model so that the data migration can pass its historical one."""
     for slug, name in FORCES:

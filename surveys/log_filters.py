@@ -10,11 +10,13 @@ import logging
 
 
 class PlainRequestRecords(logging.Filter):
-    def filter(self, record):
-        if record.name == "django.security.csrf" and len(record.args or ()) == 2:
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if record.name == "django.security.csrf" and isinstance(args, tuple) and len(args) == 2:
             # "Forbidden (%s): %s" with (reason, path); a reason quotes the Referer or
             # Origin after " - ": "Referer checking failed - https://... does not match".
-            reason, path = record.args
+            # (Named arguments, a mapping, are not that message.)
+            reason, path = args
             record.args = (str(reason).split(" - ")[0], path)
         if getattr(record, "status_code", None) == 400:
             record.exc_info = None

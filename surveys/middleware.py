@@ -1,11 +1,16 @@
 """Headers that keep a respondent's visit private, added to every response; and a limit
 on the size of what anyone may send."""
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
 from surveys.questionnaire import FREE_TEXT_MAX_LENGTH
+
+type GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 
 class RespondentPrivacyMiddleware:
@@ -16,11 +21,11 @@ class RespondentPrivacyMiddleware:
     on POSTs from no-referrer pages, and Django's CSRF check rightly rejects that.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.admin_prefix = reverse("admin:index")
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         response.headers["Permissions-Policy"] = settings.PERMISSIONS_POLICY
         if not request.path.startswith(self.admin_prefix):
@@ -34,11 +39,11 @@ class MethodNotAllowedPageMiddleware:
     like every other, instead of the empty body Django's ``require_http_methods`` sends.
     The admin keeps Django's own response."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.admin_prefix = reverse("admin:index")
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if response.status_code == 405 and not request.path.startswith(self.admin_prefix):
             page = render(request, "405.html", status=405)
@@ -55,16 +60,16 @@ class RequestSizeLimitMiddleware:
     longest complete survey is a small fraction of the limit.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if _content_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return render(request, "413.html", {"limit": FREE_TEXT_MAX_LENGTH}, status=413)
         return self.get_response(request)
 
 
-def _content_length(request):
+def _content_length(request: HttpRequest) -> int:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

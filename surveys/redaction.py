@@ -51,7 +51,7 @@ _COMPILED = [
 ]
 
 
-def redact(text):
+def redact(text: str) -> str:
     for _kind, label, pattern in _COMPILED:
         text = pattern.sub(str(label), text)
     return text

@@ -22,16 +22,20 @@ them: an owner who did neither can tell that someone else did.
 import base64
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING, TypeGuard
 
 import segno
 from django import forms
+from django.contrib.admin import AdminSite
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
@@ -39,6 +43,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from surveys.models import AuditEntry
 from surveys.sign_in import client_address
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DEVICE_NAME = "Authenticator app"
 # Long enough to install an app and scan a code; a key noted by someone else goes stale.
@@ -52,29 +59,31 @@ _ENROLMENT = "second_factor_enrolment"
 logger = logging.getLogger("surveys.security")
 
 
-def is_verified(user):
+def is_verified(user: User | AnonymousUser) -> bool:
     """True once this session's user has given a code (set by django-otp's middleware;
     a user object fresh from sign-in has no device yet)."""
     return getattr(user, "otp_device", None) is not None
 
 
-def awaiting_second_factor(user):
+def awaiting_second_factor(user: User | AnonymousUser) -> TypeGuard[User]:
+    """Signed in with a password, staff, and yet to give a code."""
     return user.is_authenticated and user.is_active and user.is_staff and not is_verified(user)
 
 
-def redirect_to_second_factor(request):
+def redirect_to_second_factor(request: HttpRequest) -> HttpResponse:
     target = _requested_next(request)
     url = reverse("admin:second_factor")
     return redirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: target})}" if target else url)
 
 
-def confirmed_device(user):
+def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def reset(user, by):
+def reset(user: User, by: User | None) -> int:
     """Remove the user's authenticator: they set up a new one at their next sign-in, and
     any session verified with the old one stops being verified."""
+    removed: int  # as QuerySet.delete() counts (TOTPDevice is untyped: django-otp)
     with transaction.atomic():
         removed, _counts = TOTPDevice.objects.filter(user=user).delete()
         AuditEntry.record(RESET, by, {"staff member": user.get_username()})
@@ -97,11 +106,11 @@ class CodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, device, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, device: TOTPDevice, data: QueryDict | None = None) -> None:
+        super().__init__(data)
         self.device = device
 
-    def clean_code(self):
+    def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
         with transaction.atomic():
             # Locked, so that parallel guesses cannot slip past the throttle. The failure
@@ -123,7 +132,7 @@ class CodeForm(forms.Form):
         return code
 
 
-def verify_view(site, request):
+def verify_view(site: AdminSite, request: HttpRequest) -> HttpResponse:
     """Ask for a code; set the authenticator up first if the account has none."""
     if not awaiting_second_factor(request.user):
         return redirect("admin:login")
@@ -132,7 +141,7 @@ def verify_view(site, request):
         return redirect("admin:login")
     device = confirmed_device(request.user)
     setting_up = device is None
-    error = None
+    error: StrOrPromise | None = None
     if setting_up:
         device, stale = _enrolment(request)
         error = _STALE_KEY if stale else None
@@ -155,7 +164,7 @@ def verify_view(site, request):
     return _page(site, request, form, device, error)
 
 
-def _enrolment(request):
+def _enrolment(request: HttpRequest) -> tuple[TOTPDevice, bool]:
     """(device, stale): the authenticator this session is setting up, made within
     ENROLMENT_WINDOW; else a new one, every unconfirmed one of the user deleted first
     (another session's, or this one's gone stale: then ``stale`` is true)."""
@@ -172,7 +181,7 @@ def _enrolment(request):
     return device, asked is not None
 
 
-def _confirm(device):
+def _confirm(device: TOTPDevice) -> bool:
     """Confirm the device just verified, unless another session's set-up deleted it
     meanwhile or a key was confirmed elsewhere first."""
     with transaction.atomic():
@@ -188,13 +197,19 @@ def _confirm(device):
         )
 
 
-def _first_since_set_up(user):
+def _first_since_set_up(user: User) -> bool:
     """Whether this is the user's first sign-in since their authenticator was set up."""
     latest = AuditEntry.objects.filter(user=user, action__in=[SET_UP, FIRST_SIGN_IN]).first()
     return latest is not None and latest.action == SET_UP
 
 
-def _page(site, request, form, device, error):
+def _page(
+    site: AdminSite,
+    request: HttpRequest,
+    form: CodeForm,
+    device: TOTPDevice,
+    error: "StrOrPromise | None",
+) -> HttpResponse:
     setting_up = not device.confirmed
     context = {
         **site.each_context(request),
@@ -210,12 +225,12 @@ def _page(site, request, form, device, error):
     return render(request, "admin/second_factor.html", context)
 
 
-def _requested_next(request):
+def _requested_next(request: HttpRequest) -> str:
     """Where the user was going when sign-in began (checked only when followed)."""
     return request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
 
 
-def _next_url(request):
+def _next_url(request: HttpRequest) -> str:
     target = request.POST.get(REDIRECT_FIELD_NAME, "")
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -223,7 +238,7 @@ def _next_url(request):
     return target if target and safe else reverse("admin:index")
 
 
-def _qr_svg(url):
+def _qr_svg(url: str) -> SafeString:
     """The otpauth:// address as an inline SVG QR code (no image request, no script)."""
     svg = segno.make(url, error="m").svg_inline(
         scale=4, border=4, dark="#000", light="#fff", title=_("QR code for your authenticator app")
@@ -231,7 +246,7 @@ def _qr_svg(url):
     return mark_safe(svg)  # noqa: S308 -- segno's own markup; the address is encoded in it
 
 
-def _grouped_key(device):
+def _grouped_key(device: TOTPDevice) -> str:
     """The key as authenticator apps take it by hand: base32 in groups of four."""
     key = base64.b32encode(device.bin_key).decode()
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))

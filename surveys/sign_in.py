@@ -12,9 +12,10 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
+from django.http import HttpRequest
 
 
-def client_address(request):
+def client_address(request: HttpRequest) -> str:
     """The address of whoever is signing in.
 
     With TRUSTED_PROXY_COUNT proxies in front of the app, each appends to
@@ -24,9 +25,9 @@ def client_address(request):
     proxies or its entry is not an address, the socket's own address is used: a
     misconfiguration then locks more people out together, never fewer.
     """
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote: str = request.META.get("REMOTE_ADDR", "")
     count = settings.TRUSTED_PROXY_COUNT
-    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
     forwarded = [entry.strip() for entry in header.split(",")] if header else []
     if count == 0 or len(forwarded) < count:
         return remote
@@ -36,20 +37,30 @@ def client_address(request):
         return remote
 
 
-class StaffSignInHandler(AxesDatabaseHandler):
+class AxesRequest(HttpRequest):
+    """A request as django-axes hands it to its handler, with the address it read
+    (AXES_CLIENT_IP_CALLABLE: client_address)."""
+
+    axes_ip_address: str
+
+
+# django-axes ships no type information, so mypy sees its handler as Any.
+class StaffSignInHandler(AxesDatabaseHandler):  # type: ignore[misc]
     """django-axes' database handler, which locks a username at one address after
     AXES_FAILURE_LIMIT failures, plus a lock on the address itself after
     ADDRESS_FAILURE_LIMIT failures across every username: high enough for a police
     network where many staff share one address, low enough to stop one address trying
     passwords on every account."""
 
-    def is_locked(self, request, credentials=None):
+    def is_locked(
+        self, request: AxesRequest, credentials: dict[str, object] | None = None
+    ) -> bool:
         return super().is_locked(request, credentials) or (
             _failures_from(request.axes_ip_address, request) >= settings.ADDRESS_FAILURE_LIMIT
         )
 
 
-def _failures_from(address, request):
+def _failures_from(address: str, request: HttpRequest) -> int:
     """Failed sign-ins from ``address`` within the cool-off period, whatever the username."""
     recent = AccessAttempt.objects.filter(
         ip_address=address, attempt_time__gte=get_cool_off_threshold(request)

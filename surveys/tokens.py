@@ -17,11 +17,11 @@ _SALT = "surveys.submission-token"
 MAX_AGE = timedelta(days=60)
 
 
-def issue():
+def issue() -> str:
     return signing.dumps(secrets.token_urlsafe(24), salt=_SALT)
 
 
-def nonce_from(token):
+def nonce_from(token: str | None) -> str | None:
     """The token's nonce, or None if it is forged, mangled or expired."""
     try:
         nonce = signing.loads(token or "", salt=_SALT, max_age=MAX_AGE)

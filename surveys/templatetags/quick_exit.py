@@ -5,7 +5,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def quick_exit_url():
+def quick_exit_url() -> str:
     """Where the quick exit goes. Read from the settings rather than the context, so that
     the pages Django renders without a request (its 400 and 500 pages) leave at once too,
     rather than by a round trip to /exit/."""

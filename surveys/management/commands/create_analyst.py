@@ -1,11 +1,12 @@
 import getpass
 import os
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
 
@@ -30,7 +31,7 @@ PERMISSIONS = {
 }
 
 
-def analyst_group(name):
+def analyst_group(name: str) -> Group:
     """The group for one role, with exactly its permissions."""
     group, _created = Group.objects.get_or_create(name=name)
     wanted = Q()
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         "ANALYST_PASSWORD or a prompt; the second factor is set up at first sign-in."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         scope = parser.add_mutually_exclusive_group(required=True)
         scope.add_argument("--force", help="the force's slug, e.g. kent")
@@ -58,7 +59,16 @@ class Command(BaseCommand):
         parser.add_argument("--administrator", action="store_true")
 
     @transaction.atomic
-    def handle(self, *args, username, force, national, research, administrator, **options):
+    def handle(
+        self,
+        *args: Any,
+        username: str,
+        force: str | None,
+        national: bool,
+        research: bool,
+        administrator: bool,
+        **options: Any,
+    ) -> None:
         if (research or administrator) and not national:
             raise CommandError(
                 "--research and --administrator are national roles; add --national."
@@ -89,7 +99,7 @@ class Command(BaseCommand):
             )
         )
 
-    def _prompt(self):
+    def _prompt(self) -> str:
         password = getpass.getpass("Password: ")
         if password != getpass.getpass("Password (again): "):
             raise CommandError("The passwords do not match.")

@@ -1,4 +1,5 @@
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         "Refuses to run unless DJANGO_DEBUG is on."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("Demo accounts are for development only (DJANGO_DEBUG=true).")
         users = get_user_model().objects

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from surveys.publication import LAG_DAYS, publish_due
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "daily; analysts see nothing of a month until it has run."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         published = publish_due()
         for month in published:
             self.stdout.write(f"Published {month:%B %Y}.")
