@@ -45,7 +45,7 @@ from surveys.management.commands.create_analyst import (  # noqa: E402
     FORCE_GROUP,
     analyst_group,
 )
-from surveys.models import Analyst, AnswerTally, PublishedMonth, Response  # noqa: E402
+from surveys.models import Analyst, AnswerTally, PublishedMonth, SurveyResponse  # noqa: E402
 from surveys.results import free_texts, periods, results  # noqa: E402
 from surveys.trends import trends  # noqa: E402
 
@@ -108,7 +108,7 @@ def _force_analyst(force):
 
 def _biggest_force(threshold):
     """(slug, key of its newest offered quarter) of the force with most responses."""
-    biggest = Response.objects.values("force").annotate(n=Count("pk")).order_by("-n")
+    biggest = SurveyResponse.objects.values("force").annotate(n=Count("pk")).order_by("-n")
     force = biggest.exclude(force=None).first()["force"]
     quarters = [p.key for p in periods(force, threshold) if "-Q" in p.key]
     return force, quarters[0]

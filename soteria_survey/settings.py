@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.utils.csp import CSP
 
-# Classes that Django's type stubs make generic, such as ModelAdmin[Response], take their
+# Classes that Django's type stubs make generic, such as ModelAdmin[SurveyResponse], take their
 # type parameters at run time too (surveys/admin.py).
 django_stubs_ext.monkeypatch()
 

@@ -31,7 +31,7 @@ from surveys.export import (
 )
 from surveys.filters import Period
 from surveys.forces import FORCE_SLUGS
-from surveys.models import Analyst, AuditEntry, Response
+from surveys.models import Analyst, AuditEntry, SurveyResponse
 from surveys.questionnaire import Kind
 from surveys.redaction import redact
 from surveys.results import comment_groups, in_comment_group
@@ -72,7 +72,9 @@ class QuarterFilter(admin.SimpleListFilter):
         keys = sorted({months.quarter_key(month) for month in research_months()}, reverse=True)
         return [(key, Period.parse(key).label) for key in keys]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Response]) -> QuerySet[Response]:
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[SurveyResponse]
+    ) -> QuerySet[SurveyResponse]:
         if self.value() is None:
             return queryset
         # ResponseAdmin.changelist_view has checked that the value names a quarter.
@@ -114,8 +116,8 @@ def _is_quarter(value: str) -> bool:
     return period is not None and period.start is not None and covers_whole_quarters(period)
 
 
-@admin.register(Response)
-class ResponseAdmin(ReadOnlyAdmin[Response]):
+@admin.register(SurveyResponse)
+class ResponseAdmin(ReadOnlyAdmin[SurveyResponse]):
     """Individual responses, for the national research role only, with the same floor
     as its export (docs/disclosure.md, "Research access"): wholly published quarters,
     never a month; no selection smaller than RESEARCH_MINIMUM_ROWS; free text only with
@@ -129,7 +131,7 @@ class ResponseAdmin(ReadOnlyAdmin[Response]):
     ordering = ["id"]
     show_facets = admin.ShowFacets.NEVER
     show_full_result_count = False
-    change_list_template = "admin/surveys/response/change_list.html"
+    change_list_template = "admin/surveys/surveyresponse/change_list.html"
     _FIELDS = ["id", "questionnaire_version", "force", "reported", "quarter"]
     readonly_fields = [*_FIELDS, "answer_table", "answer_table_with_free_text"]
     # What each query string parameter of the list may be; anything else is refused
@@ -143,7 +145,7 @@ class ResponseAdmin(ReadOnlyAdmin[Response]):
         PAGE_VAR: lambda value: value.isascii() and value.isdigit() and len(value) < 10,
     }
 
-    def has_view_permission(self, request: HttpRequest, obj: Response | None = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: SurveyResponse | None = None) -> bool:
         """Researchers are national: a force's account given view_response by mistake
         still sees no response, whatever create_analyst would have made of it."""
         national = request.user.has_perm("surveys.view_all_forces")
@@ -152,10 +154,12 @@ class ResponseAdmin(ReadOnlyAdmin[Response]):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Response]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SurveyResponse]:
         return super().get_queryset(request).filter(submitted_month__in=research_months())
 
-    def get_fields(self, request: HttpRequest, obj: Response | None = None) -> tuple[str, ...]:
+    def get_fields(
+        self, request: HttpRequest, obj: SurveyResponse | None = None
+    ) -> tuple[str, ...]:
         may_read = request.user.has_perm("surveys.view_free_text")
         return (*self._FIELDS, "answer_table_with_free_text" if may_read else "answer_table")
 
@@ -183,7 +187,9 @@ class ResponseAdmin(ReadOnlyAdmin[Response]):
                 "message": str(error),
                 "opts": self.opts,
             }
-            return render(request, "admin/surveys/response/bad_query.html", context, status=400)
+            return render(
+                request, "admin/surveys/surveyresponse/bad_query.html", context, status=400
+            )
         if response.status_code == 200:
             # Django's change list page: a TemplateResponse, with its FlooredChangeList.
             context_data = cast(TemplateResponse, response).context_data or {}
@@ -238,33 +244,33 @@ class ResponseAdmin(ReadOnlyAdmin[Response]):
         return response
 
     @admin.display(description=_("response"))
-    def short_id(self, obj: Response) -> str:
+    def short_id(self, obj: SurveyResponse) -> str:
         return str(obj.id)[:8]
 
     @admin.display(description=_("quarter submitted"))
-    def quarter(self, obj: Response) -> str:
+    def quarter(self, obj: SurveyResponse) -> str:
         period: Period = Period.parse(months.quarter_key(obj.submitted_month))
         return period.label
 
     # Short headings for the list: with the filters beside it, the fields' own names
     # pushed the last column out of sight at 1280 pixels.
     @admin.display(description=_("reported"), boolean=True, ordering="reported")
-    def reporter(self, obj: Response) -> bool:
+    def reporter(self, obj: SurveyResponse) -> bool:
         return obj.reported
 
     @admin.display(description=_("version"), ordering="questionnaire_version")
-    def version(self, obj: Response) -> str:
+    def version(self, obj: SurveyResponse) -> str:
         return obj.questionnaire_version
 
     @admin.display(description=_("answers"))
-    def answer_table(self, obj: Response) -> "StrOrPromise":
+    def answer_table(self, obj: SurveyResponse) -> "StrOrPromise":
         return self._answers(obj, with_text=False)
 
     @admin.display(description=_("answers"))
-    def answer_table_with_free_text(self, obj: Response) -> "StrOrPromise":
+    def answer_table_with_free_text(self, obj: SurveyResponse) -> "StrOrPromise":
         return self._answers(obj, with_text=True)
 
-    def _answers(self, obj: Response, with_text: bool) -> "StrOrPromise":
+    def _answers(self, obj: SurveyResponse, with_text: bool) -> "StrOrPromise":
         """Answers in questionnaire order, every value escaped. Free text only when
         asked for, from a comment group that may be published, and redacted as
         everywhere else: it is whatever a respondent typed."""

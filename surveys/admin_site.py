@@ -28,7 +28,7 @@ from surveys.export import (
     results_rows,
 )
 from surveys.filters import BadFilter, Filters
-from surveys.models import AuditEntry, Force, PublishedMonth, Response
+from surveys.models import AuditEntry, Force, PublishedMonth, SurveyResponse
 from surveys.results import (
     breakdown_label,
     comment_groups,
@@ -199,7 +199,7 @@ class SoteriaAdminSite(admin.AdminSite):
             filters = _filters(request)
         except BadFilter as error:
             return self._bad_filter(request, error)
-        responses = Response.objects.matching(filters).filter(
+        responses = SurveyResponse.objects.matching(filters).filter(
             submitted_month__in=research_months()
         )
         count, refusal = None, None

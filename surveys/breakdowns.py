@@ -11,7 +11,7 @@ way the figures are exact, with their cell keys; disclosure control comes after
 
 from surveys import sql
 from surveys.filters import BY_QUESTION
-from surveys.models import RECORD_KEYS, BreakdownTally, Count, Response, with_answered
+from surveys.models import RECORD_KEYS, BreakdownTally, Count, SurveyResponse, with_answered
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 
 _MULTIPLE = [key for key, q in QUESTIONNAIRE.questions.items() if q.kind is Kind.MULTIPLE]
@@ -21,7 +21,7 @@ def counts_by_answer(filters, question):
     """(group, question, choice) -> Count under the filters, grouped by their answer to
     ``question``; choice "" counts those who answered the question."""
     if filters.force:
-        counts = _count(Response.objects.matching(filters), question)
+        counts = _count(SurveyResponse.objects.matching(filters), question)
     else:
         counts = _national(filters, question)
     return with_answered(counts)
@@ -44,5 +44,5 @@ def refresh(month):
     the caller's transaction (surveys.publication)."""
     sql.delete(BreakdownTally.objects.filter(month=month))
     sql.count_breakdowns(
-        Response.objects.filter(submitted_month=month), BY_QUESTION, _MULTIPLE, RECORD_KEYS
+        SurveyResponse.objects.filter(submitted_month=month), BY_QUESTION, _MULTIPLE, RECORD_KEYS
     )

@@ -26,7 +26,7 @@ from surveys.questionnaire import (
     FORCE_QUESTIONS,
     FREE_TEXT_QUESTION,
     QUESTIONNAIRE,
-    REPORTED_CHOICES,
+    REPORTED_ANSWERS,
     Kind,
 )
 
@@ -99,7 +99,7 @@ class ResponseManager(models.Manager):
                     "id": uuid.uuid4(),
                     "version": version,
                     "force": force,
-                    "reported": answers.get("reported") in REPORTED_CHOICES,
+                    "reported": answers.get("reported") in REPORTED_ANSWERS,
                     "choices": json.dumps(choices, separators=(",", ":")),
                     "free_text": free_text,
                     "record_key": new_record_key(),
@@ -187,7 +187,7 @@ class NationalQuerySet(TallyQuerySet):
     force_field = None
 
 
-class Response(models.Model):
+class SurveyResponse(models.Model):
     """One anonymous submission of the questionnaire, answers and all.
 
     A response is one row: what it chose, by question (``choices``), and its free text.
@@ -231,6 +231,11 @@ class Response(models.Model):
     objects = ResponseManager.from_queryset(ResponseQuerySet)()
 
     class Meta:
+        # The table and the admin's words from before the model was called
+        # SurveyResponse, which keeps it apart from HTTP responses (migration 0022).
+        db_table = "surveys_response"
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
         ordering = ["-submitted_month"]
         permissions = [
             ("view_results", _("Can view disclosure-controlled results")),
@@ -331,7 +336,7 @@ class UntalliedResponse(models.Model):
     """
 
     response = models.OneToOneField(
-        Response, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        SurveyResponse, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
 
     def __str__(self):

@@ -35,7 +35,7 @@ LIVE_FROM = {
     VERSION: date(2027, 1, 1),
 }
 FREE_TEXT_MAX_LENGTH = 4000
-# The questions whose answer is the force a response counts for (Response.force): the
+# The questions whose answer is the force a response counts for (SurveyResponse.force): the
 # force a reporter reported to, or, from 2027.1, the area someone who did not report
 # named. A respondent is asked one of them at most (docs/questionnaire.md).
 FORCE_QUESTIONS = ("force", "force_area")
@@ -279,10 +279,12 @@ YES_NO_DID_THEY = (
 )
 
 
+# The answers to "Was what happened reported to the police?" (the question "reported"),
+# and those of them that mean it was: who is asked which sections (Audience).
 REPORTED_MYSELF = "yes_myself"
 REPORTED_BY_SOMEONE_ELSE = "yes_someone_else"
-NOT_REPORTED = "no"
-REPORTED_CHOICES = frozenset({REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE})
+NOT_REPORTED_ANSWER = "no"
+REPORTED_ANSWERS = frozenset({REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE})
 
 # Asked only to decide who may answer (under-18s are sent to help instead); never stored.
 AGE_GATE = "age_18_or_over"
@@ -305,7 +307,7 @@ ELIGIBILITY = Section(
             _choices(
                 (REPORTED_MYSELF, _("Yes, I reported it")),
                 (REPORTED_BY_SOMEONE_ELSE, _("Yes, someone else reported it")),
-                (NOT_REPORTED, _("No, it was not reported to the police")),
+                (NOT_REPORTED_ANSWER, _("No, it was not reported to the police")),
             ),
             hint=_("We ask so that we only show you questions that apply to you."),
         ),
@@ -345,7 +347,7 @@ SECTIONS = (
                 hint=_("Select all that apply."),
                 since=VERSION,
             ),
-            # Not the force the respondent chose (Response.force): docs/questionnaire.md.
+            # Not the force the respondent chose (SurveyResponse.force): docs/questionnaire.md.
             Question(
                 "force_area",
                 _("In which police force area did it happen?"),
@@ -846,4 +848,4 @@ def first_asked(key):
 
 def audience_for(reported):
     """Which sections apply, from the answer to the `reported` question."""
-    return Audience.REPORTED if reported in REPORTED_CHOICES else Audience.NOT_REPORTED
+    return Audience.REPORTED if reported in REPORTED_ANSWERS else Audience.NOT_REPORTED

@@ -25,14 +25,14 @@ from surveys.filters import (
     year_key,
 )
 from surveys.forces import FORCE_SLUGS, FORCES
-from surveys.models import NONE, AnswerTally, NationalTally, PublishedMonth, Response
+from surveys.models import NONE, AnswerTally, NationalTally, PublishedMonth, SurveyResponse
 from surveys.publication import published_months, whole_quarters
 from surveys.questionnaire import (
     AGE_GATE,
     ELIGIBILITY,
     FORCE_QUESTIONS,
     FREE_TEXT_QUESTION,
-    NOT_REPORTED,
+    NOT_REPORTED_ANSWER,
     QUESTIONNAIRE,
     Audience,
     Kind,
@@ -185,7 +185,7 @@ def _closed_questions(filters):
             if question.key == "reported" and filters.reported is False:
                 continue
             if question.key == "reported" and reporters:
-                choices = [c for c in choices if c.key != NOT_REPORTED]
+                choices = [c for c in choices if c.key != NOT_REPORTED_ANSWER]
             questions.append((question, choices))
         if questions:
             yield section, questions
@@ -338,7 +338,7 @@ def free_texts(filters, threshold):
     result = []
     for force, quarter, reported in chosen:
         written = (
-            Response.objects.in_quarter(quarter)
+            SurveyResponse.objects.in_quarter(quarter)
             .filter(force=force or None, reported=reported)
             .exclude(free_text="")
         )

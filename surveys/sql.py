@@ -17,7 +17,7 @@ from psycopg import sql as psycopg_sql
 
 
 def _table(model):
-    """A model's table, quoted, by model name ("response") or class."""
+    """A model's table, quoted, by model name ("answertally") or class."""
     if isinstance(model, str):
         model = apps.get_model("surveys", model)
     return connection.ops.quote_name(model._meta.db_table)
@@ -67,7 +67,7 @@ _CATCH_UP = """
     ), response AS (
         SELECT r.id, r.submitted_month, coalesce(r.force_id, '') AS force, r.reported,
                r.choices, r.free_text, r.record_key
-        FROM queued JOIN {response} r ON r.id = queued.response_id
+        FROM queued JOIN {surveyresponse} r ON r.id = queued.response_id
     ), chosen AS (
         SELECT r.id, r.submitted_month, r.force, r.reported, r.record_key, c.question,
                c.choice
@@ -108,7 +108,7 @@ def catch_up(*, answered_apart, free_text, keys):
     AnswerTally.objects.catch_up)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _CATCH_UP.format(**_names("untalliedresponse", "response", "answertally")),
+            _CATCH_UP.format(**_names("untalliedresponse", "surveyresponse", "answertally")),
             {"apart": sorted(answered_apart), "free_text": free_text, "keys": keys},
         )
         return cursor.fetchone()[0]

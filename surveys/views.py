@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from surveys import kept, tokens
 from surveys.export import RESEARCH_MINIMUM_ROWS
 from surveys.forms import EligibilityForm, SurveyForm
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, QUESTIONNAIRES, Kind, live
 
 logger = logging.getLogger(__name__)
@@ -254,7 +254,7 @@ def _submit(request):
         notice = _("Your answers have not been sent yet. Check them, then send them again.")
         return _survey_page(request, _shown(data, questionnaire), status=400, notice=notice)
     try:
-        Response.objects.record(
+        SurveyResponse.objects.record(
             nonce=nonce, version=questionnaire.version, answers=form.answers(), day=today
         )
     except (OperationalError, InterfaceError) as error:

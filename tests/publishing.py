@@ -4,7 +4,7 @@ submissions land in the current month, which is published once it has closed."""
 from datetime import date
 
 from surveys import months
-from surveys.models import Response, UntalliedResponse
+from surveys.models import SurveyResponse, UntalliedResponse
 from surveys.publication import publish_due
 from surveys.questionnaire import QUESTIONNAIRE
 
@@ -19,8 +19,8 @@ def store(month, answers, force="kent"):
     """Reporters' responses to ``force`` in ``month``, one for each entry of ``answers``
     (question to a list of choices), queued for the tally as submissions are, with
     record keys spread over their range."""
-    responses = Response.objects.bulk_create(
-        Response(
+    responses = SurveyResponse.objects.bulk_create(
+        SurveyResponse(
             questionnaire_version=QUESTIONNAIRE.version,
             force_id=force,
             reported=True,

@@ -7,7 +7,7 @@ one was published."""
 
 from datetime import date
 
-from surveys.models import Response, UntalliedResponse
+from surveys.models import SurveyResponse, UntalliedResponse
 from surveys.questionnaire import QUESTIONNAIRE
 
 QUARTER = "2025-Q1"
@@ -23,8 +23,8 @@ def add_responses(count, months=QUARTER_MONTHS, force="kent", reported=True, fre
     """``count`` responses spread over ``months`` and queued for the tally, as
     submissions are; their free text is ``free_text`` with its number (from 0) in it,
     so that each can be recognised in a page or an export."""
-    responses = Response.objects.bulk_create(
-        Response(
+    responses = SurveyResponse.objects.bulk_create(
+        SurveyResponse(
             questionnaire_version=QUESTIONNAIRE.version,
             force_id=force,
             reported=reported,

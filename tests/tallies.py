@@ -3,7 +3,7 @@ agree."""
 
 from collections import Counter
 
-from surveys.models import ANSWERED_APART, RECORD_KEYS, AnswerTally, Response
+from surveys.models import ANSWERED_APART, RECORD_KEYS, AnswerTally, SurveyResponse
 
 
 def _rows(response):
@@ -20,13 +20,15 @@ def _rows(response):
 
 def recount():
     """Tally key -> responses, counted afresh in Python from every response."""
-    return dict(Counter(key for response in Response.objects.all() for key in _rows(response)))
+    return dict(
+        Counter(key for response in SurveyResponse.objects.all() for key in _rows(response))
+    )
 
 
 def recount_keys():
     """Tally key -> cell key: the sum of its responses' record keys, afresh in Python."""
     keys = Counter()
-    for response in Response.objects.all():
+    for response in SurveyResponse.objects.all():
         for key in _rows(response):
             keys[key] += response.record_key
     return {key: total % RECORD_KEYS for key, total in keys.items()}

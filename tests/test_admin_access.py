@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import URLResolver
 
-from surveys.models import AuditEntry, Response
+from surveys.models import AuditEntry, SurveyResponse
 from tests.staff import sign_in
 from tests.survey_data import submission
 
@@ -50,7 +50,7 @@ def _admin_paths(object_ids):
 @pytest.fixture
 def dorset_data(client, token, django_user_model):
     client.post("/survey/", submission(token, force="dorset", free_text="Dorset secret"))
-    response = Response.objects.get(force="dorset")
+    response = SurveyResponse.objects.get(force="dorset")
     auditor = django_user_model.objects.create_superuser("auditor", password="x" * 20)
     entry = AuditEntry.objects.create(user=auditor, action="view results", filters={}, base=1)
     return [response.pk, entry.pk, auditor.pk, "dorset"]

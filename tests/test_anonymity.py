@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, models
 from django.urls import reverse
 
-from surveys.models import AnswerTally, Force, Response, SubmissionReceipt, UntalliedResponse
+from surveys.models import AnswerTally, Force, SubmissionReceipt, SurveyResponse, UntalliedResponse
 from tests.survey_data import submission
 
 SURVEY = reverse("surveys:survey")
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 # Tables that hold what respondents gave. Analyst and AuditEntry are about staff, whose
 # sign-ins and views are meant to be recorded.
-RESPONDENT_MODELS = [Response, AnswerTally, UntalliedResponse, SubmissionReceipt, Force]
+RESPONDENT_MODELS = [SurveyResponse, AnswerTally, UntalliedResponse, SubmissionReceipt, Force]
 RESPONDENT_TABLES = tuple(model._meta.db_table for model in RESPONDENT_MODELS)
 ALLOWED_RESPONSE_COLUMNS = {
     "id",
@@ -74,8 +74,8 @@ def test_no_survey_table_has_an_identifying_or_timestamp_column():
 
 
 def test_keys_are_random_not_sequences():
-    assert isinstance(Response._meta.pk, models.UUIDField)
-    assert Response._meta.pk.default is uuid.uuid4
+    assert isinstance(SurveyResponse._meta.pk, models.UUIDField)
+    assert SurveyResponse._meta.pk.default is uuid.uuid4
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM information_schema.columns WHERE table_name = ANY(%s) "

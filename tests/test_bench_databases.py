@@ -10,7 +10,7 @@ from django.db import connection
 from psycopg.conninfo import make_conninfo
 
 from benchmarks import databases
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from tests.tallies import recount, tallies
 
 
@@ -36,7 +36,7 @@ def _responses():
             json.dumps(response.choices, sort_keys=True),
             response.free_text,
         )
-        for response in Response.objects.all()
+        for response in SurveyResponse.objects.all()
     )
 
 
@@ -48,6 +48,6 @@ def test_multiplied_responses_are_copies_under_new_ids_with_exact_tallies(refere
     databases.multiply(_conninfo(), 3)
     databases.multiply(_conninfo(), 2)  # as the million is made: copies of copies
 
-    assert Response.objects.count() == 240
+    assert SurveyResponse.objects.count() == 240
     assert _responses() == Counter({key: 6 * n for key, n in before.items()})
     assert tallies() == recount()

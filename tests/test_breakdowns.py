@@ -13,7 +13,7 @@ from django.urls import reverse
 from surveys import months, tokens
 from surveys.breakdowns import counts_by_answer
 from surveys.filters import ALL_TIME, BY_QUESTION, Filters, Period
-from surveys.models import RECORD_KEYS, BreakdownTally, PublishedMonth, Response
+from surveys.models import RECORD_KEYS, BreakdownTally, PublishedMonth, SurveyResponse
 from surveys.publication import publish_due
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 from tests.survey_data import submission
@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 def _expected(by, force=None, reported=None, period=None):
     """(group, question, choice) -> (responses, cell key), the slow, obvious way, from
     the published months' responses."""
-    responses = Response.objects.filter(submitted_month__in=PublishedMonth.objects.values("month"))
+    responses = SurveyResponse.objects.filter(
+        submitted_month__in=PublishedMonth.objects.values("month")
+    )
     if force:
         responses = responses.filter(force=force)
     if reported is not None:
@@ -68,7 +70,7 @@ def _check_all(by="ethnicity"):
 
 
 def _record(**answers):
-    Response.objects.record(
+    SurveyResponse.objects.record(
         nonce=tokens.nonce_from(tokens.issue()), version=QUESTIONNAIRE.version, answers=answers
     )
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from surveys.database_roles import separate_roles
-from surveys.models import AuditEntry, Response
+from surveys.models import AuditEntry, SurveyResponse
 
 INSUFFICIENT_PRIVILEGE = "42501"
 REFUSED = [
@@ -96,8 +96,8 @@ def test_reordering_lays_responses_out_by_their_random_id(reference_data):
     """Rows lie in the order they were written until reorder_responses rewrites them by
     their random id: not by arrival, and not by the secret record key."""
     ids = [uuid.uuid4() for _ in range(60)]
-    Response.objects.bulk_create(
-        Response(
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(
             id=id_, questionnaire_version="1", reported=True, submitted_month=date(2026, 1, 1)
         )
         for id_ in ids

@@ -20,14 +20,14 @@ from hypothesis import strategies as st
 
 from surveys import tokens
 from surveys.forces import FORCE_SLUGS
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from surveys.questionnaire import (
     FREE_TEXT_MAX_LENGTH,
     FREE_TEXT_QUESTION,
     LIVE_FROM,
     QUESTIONNAIRE,
     QUESTIONNAIRES,
-    REPORTED_CHOICES,
+    REPORTED_ANSWERS,
     VERSION,
     Kind,
     audience_for,
@@ -154,7 +154,7 @@ def test_random_requests_to_every_respondent_url_are_handled_and_store_nothing(c
 
     send()
     # None of these carries a valid token, so none may store anything.
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
 
 
 # The token a form is sent again with: its own, another already used, or a bad one.
@@ -256,8 +256,8 @@ def test_hostile_submissions_store_only_valid_answers_once_per_token(client):
         examples.append(token in acknowledged)
 
     send()
-    assert Response.objects.count() == len(acknowledged)
-    stored = Response.objects.all()
+    assert SurveyResponse.objects.count() == len(acknowledged)
+    stored = SurveyResponse.objects.all()
     for response in stored:
         _assert_valid(response)
     assert sum(examples) > len(examples) / 2, f"{sum(examples)} of {len(examples)} stored"
@@ -284,7 +284,7 @@ def _assert_valid(response):
     assert all(isinstance(chosen, list) and chosen for chosen in by_question.values())
     (reported,) = by_question.pop("reported")
     assert reported in REPORTED
-    assert response.reported == (reported in REPORTED_CHOICES)
+    assert response.reported == (reported in REPORTED_ANSWERS)
     asked = {
         question.key: question
         for section in QUESTIONNAIRES[response.questionnaire_version].sections_for(
@@ -334,7 +334,7 @@ def test_the_longest_legitimate_submission_fits_the_limits_twice_over(client, to
     assert 2 * len(body) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     assert 2 * len(pairs) <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     assert client.generic("POST", SURVEY, body, FORM).status_code == 303
-    stored = Response.objects.get().free_text
+    stored = SurveyResponse.objects.get().free_text
     assert stored == "\N{GRINNING FACE}" * FREE_TEXT_MAX_LENGTH
 
 
@@ -347,7 +347,7 @@ def test_an_oversize_body_is_refused_with_a_clear_page(client, token, content_ty
     assert "Sorry, that was too much to send" in html
     assert f"shorten it to {FREE_TEXT_MAX_LENGTH} characters" in html
     assert "Leave this site" in html
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
 
 
 def test_the_size_limit_lets_exactly_the_limit_through(client, token):
@@ -363,7 +363,7 @@ def test_the_size_limit_lets_exactly_the_limit_through(client, token):
 def test_a_malformed_content_length_is_read_as_no_body(client, length):
     page = client.generic("POST", SURVEY, b"", FORM, CONTENT_LENGTH=length)
     assert page.status_code == 200  # the first question again, as for an empty form
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
 
 
 def test_a_large_file_is_refused_rather_than_written_to_disk(client, token):
@@ -377,7 +377,7 @@ def test_a_large_file_is_refused_rather_than_written_to_disk(client, token):
     body = upload + b"\r\n" + _multipart(_pairs(submission(token)))
     response = client.generic("POST", SURVEY, body, MULTIPART)
     assert response.status_code == 413
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
 
 
 def test_too_many_fields_get_a_clear_page_and_store_nothing(client, token):
@@ -388,7 +388,7 @@ def test_too_many_fields_get_a_clear_page_and_store_nothing(client, token):
     assert response.status_code == 400
     assert "Sorry, we could not read what was sent" in html
     assert "Leave this site" in html
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -408,4 +408,4 @@ def test_markup_in_free_text_is_shown_escaped_wherever_the_answers_come_back(
     assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     assert SCRIPT not in html
     assert ATTRIBUTE_BREAK not in html
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()

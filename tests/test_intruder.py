@@ -37,7 +37,7 @@ from scipy.optimize import linprog
 from surveys import months
 from surveys.disclosure import MAX_ERROR, SMALL_TABLE
 from surveys.filters import ALL_TIME, BY_FORCE
-from surveys.models import PublishedMonth, Response, UntalliedResponse
+from surveys.models import PublishedMonth, SurveyResponse, UntalliedResponse
 from surveys.publication import last_due, publish_due
 from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE
 from tests.publishing import store
@@ -101,8 +101,8 @@ def _plant(seed):
     # A comment from a group of 2: the small force's reporters, second quarter.
     add(period[4], SMALL, PLANTED_COMMENT)
     add(period[5], SMALL, PLANTED_COMMENT)
-    responses = Response.objects.bulk_create(
-        Response(
+    responses = SurveyResponse.objects.bulk_create(
+        SurveyResponse(
             questionnaire_version=QUESTIONNAIRE.version,
             force_id=force,
             reported=force is not None,
@@ -156,7 +156,7 @@ class Intruder:
         self.client = client
         people = Counter(
             (r.force_id, r.submitted_month, r.reported, self._answers(r))
-            for r in Response.objects.filter(
+            for r in SurveyResponse.objects.filter(
                 submitted_month__in=PublishedMonth.objects.values("month")
             )
         )
@@ -362,7 +362,7 @@ def test_new_submissions_change_nothing_published(client, django_user_model, mon
     intruder.read_everything()
     before = intruder.published
     for choice in ["never", "never", "always"]:
-        Response.objects.record(
+        SurveyResponse.objects.record(
             nonce=f"intruder-{choice}-{len(before)}-{random.random()}",
             version=QUESTIONNAIRE.version,
             answers={"reported": "yes_myself", "force": SMALL, "believed": choice},

@@ -4,7 +4,7 @@ makes with JavaScript off (with it on, only the display differs: see the browser
 import pytest
 from django.urls import reverse
 
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from surveys.questionnaire import Audience, live
 from tests.respondent_pages import every_respondent_page
 from tests.survey_data import posted_answers, stored_answers, submission, token_on
@@ -73,7 +73,7 @@ def test_reporter_gets_every_section_on_one_page_and_the_answers_are_stored(clie
 
     assert response.status_code == 303
     assert response["Location"] == reverse("surveys:thank_you")
-    stored = Response.objects.get()
+    stored = SurveyResponse.objects.get()
     assert stored.questionnaire_version == live_version
     assert stored.force_id == "kent"
     assert stored.reported is True
@@ -94,7 +94,7 @@ def test_answers_to_sections_that_do_not_apply_are_not_stored(client, token, new
     # A non-reporter's form cannot carry police answers, even if someone posts them.
     data = submission(token, reported="no", force="kent", believed="always")
     client.post(SURVEY, data)
-    stored = Response.objects.get()
+    stored = SurveyResponse.objects.get()
     answers = stored_answers(stored)
     assert "believed" not in answers
     assert "force" not in answers
@@ -109,7 +109,7 @@ def test_under_18_gets_a_kind_page_and_nothing_is_stored(client):
     assert page.status_code == 200
     assert "Childline" in page.content.decode()
     assert "0800 1111" in page.content.decode()
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_eligibility_questions_must_be_answered(client):
@@ -132,7 +132,7 @@ def test_blank_survey_stores_only_the_branch(client, token):
             "reported": "yes_someone_else",
         },
     )
-    assert stored_answers(Response.objects.get()) == {"reported": "yes_someone_else"}
+    assert stored_answers(SurveyResponse.objects.get()) == {"reported": "yes_someone_else"}
 
 
 def test_changing_the_eligibility_answer_keeps_every_other_answer(client, token):
@@ -151,7 +151,7 @@ def test_changing_the_eligibility_answer_keeps_every_other_answer(client, token)
     assert form["believed"].value() == "always"
     assert form["how_reported"].value() == ["phone", "online"]
     assert form["token"].value() == token
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_no_template_syntax_reaches_a_respondent(token):

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from surveys import tokens
-from surveys.models import AuditEntry, Response, SubmissionReceipt, UntalliedResponse
+from surveys.models import AuditEntry, SubmissionReceipt, SurveyResponse, UntalliedResponse
 from surveys.months import shift
 from tests.survey_data import submission, token_issued
 from tests.tallies import recount, tallies
@@ -25,15 +25,15 @@ def test_months_shift_across_years():
 def test_old_responses_answers_and_tallies_go_and_the_count_is_audited():
     call_command("seed_responses", count=600, seed=3)
     cutoff = shift(date.today().replace(day=1), -12)
-    old = Response.objects.filter(submitted_month__lt=cutoff).count()
+    old = SurveyResponse.objects.filter(submitted_month__lt=cutoff).count()
     assert 0 < old < 600
     SubmissionReceipt.objects.create(nonce="old", month=date(2020, 1, 1))
     SubmissionReceipt.objects.create(nonce="new", month=date.today().replace(day=1))
 
     call_command("purge_responses", older_than_months=12)
 
-    assert Response.objects.count() == 600 - old
-    assert not Response.objects.filter(submitted_month__lt=cutoff).exists()
+    assert SurveyResponse.objects.count() == 600 - old
+    assert not SurveyResponse.objects.filter(submitted_month__lt=cutoff).exists()
     assert tallies() == recount()
     assert list(SubmissionReceipt.objects.values_list("nonce", flat=True)) == ["new"]
     entry = AuditEntry.objects.get(action="purge responses")
@@ -45,13 +45,13 @@ def test_old_responses_answers_and_tallies_go_and_the_count_is_audited():
 def test_responses_still_queued_for_the_tally_are_purged_too(client):
     for _ in range(2):
         client.post(reverse("surveys:survey"), submission(tokens.issue()))
-    old, kept = Response.objects.all()
-    Response.objects.filter(pk=old.pk).update(submitted_month=date(2020, 1, 1))
+    old, kept = SurveyResponse.objects.all()
+    SurveyResponse.objects.filter(pk=old.pk).update(submitted_month=date(2020, 1, 1))
     assert UntalliedResponse.objects.count() == 2  # neither counted into the tally yet
 
     call_command("purge_responses", older_than_months=12)
 
-    assert list(Response.objects.all()) == [kept]
+    assert list(SurveyResponse.objects.all()) == [kept]
     assert not UntalliedResponse.objects.exists()
     counted = tallies()
     assert counted == recount()
@@ -66,12 +66,12 @@ def test_a_form_sent_again_while_its_token_lasts_is_not_stored_twice(client):
     assert client.post(reverse("surveys:survey"), data).status_code == 303
     sent_in = (date.today() - issued_ago).replace(day=1)
     SubmissionReceipt.objects.update(month=sent_in)
-    Response.objects.update(submitted_month=sent_in)
+    SurveyResponse.objects.update(submitted_month=sent_in)
 
     call_command("purge_responses", older_than_months=36)
 
     assert client.post(reverse("surveys:survey"), data).status_code == 303
-    assert Response.objects.count() == 1
+    assert SurveyResponse.objects.count() == 1
 
 
 def test_purge_needs_a_sensible_period():

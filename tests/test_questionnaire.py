@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from surveys import months, tokens
 from surveys.filters import Filters, Period
-from surveys.models import AnswerTally, Response
+from surveys.models import AnswerTally, SurveyResponse
 from surveys.questionnaire import (
     FIRST_VERSION,
     LIVE_FROM,
@@ -175,7 +175,7 @@ def test_a_response_stores_the_version_live_in_its_month(client, live_version):
     page = client.post(SURVEY, {"stage": "eligibility", "age_18_or_over": "yes", "reported": "no"})
     assert f'name="version" value="{live_version}"' in page.content.decode()
     client.post(SURVEY, submission(token_on(page.content.decode()), reported="no"))
-    stored = Response.objects.get()
+    stored = SurveyResponse.objects.get()
     assert stored.questionnaire_version == live_version
     assert stored.submitted_month == timezone.localdate().replace(day=1)
 
@@ -192,7 +192,7 @@ def test_a_page_opened_before_a_new_version_is_asked_again_in_it_before_anything
     page = client.post(SURVEY, data)
 
     assert page.status_code == 409
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
     html = page.content.decode()
     assert "Some questions have changed" in html
     assert f'name="version" value="{VERSION}"' in html
@@ -203,14 +203,14 @@ def test_a_page_opened_before_a_new_version_is_asked_again_in_it_before_anything
 
     resent = {key: value for key, value in data.items() if key != "reasons_not_reported"}
     assert client.post(SURVEY, {**resent, "version": VERSION}).status_code == 303
-    assert Response.objects.get().questionnaire_version == VERSION
+    assert SurveyResponse.objects.get().questionnaire_version == VERSION
 
 
 @pytest.mark.django_db
 def test_an_unknown_version_is_the_live_one(client, newest_live):
     data = submission(tokens.issue(), reported="no", version="1999.<script>")
     assert client.post(SURVEY, data).status_code == 303
-    assert Response.objects.get().questionnaire_version == VERSION
+    assert SurveyResponse.objects.get().questionnaire_version == VERSION
 
 
 @pytest.mark.django_db
@@ -223,7 +223,7 @@ def test_results_count_every_version_by_stable_keys(client, monkeypatch):
     make_live(monkeypatch, VERSION)
     for _ in range(13):
         client.post(SURVEY, submission(tokens.issue(), reported="no"))
-    versions = sorted(Response.objects.values_list("questionnaire_version", flat=True))
+    versions = sorted(SurveyResponse.objects.values_list("questionnaire_version", flat=True))
     assert versions == [FIRST_VERSION] * 12 + [VERSION] * 13
     publish_everything()
 
@@ -248,10 +248,10 @@ def test_non_reporters_count_for_the_force_area_they_name(client, newest_live):
     # did not report named, as it is the force a reporter named.
     client.post(SURVEY, submission(tokens.issue(), reported="no", force_area="kent"))
     client.post(SURVEY, submission(tokens.issue(), reported="no", force_area="prefer_not"))
-    named = Response.objects.get(choices__force_area=["kent"])
+    named = SurveyResponse.objects.get(choices__force_area=["kent"])
     assert named.force_id == "kent"
     assert not named.reported
-    assert Response.objects.get(choices__force_area=["prefer_not"]).force_id is None
+    assert SurveyResponse.objects.get(choices__force_area=["prefer_not"]).force_id is None
     publish_everything()
     kent = AnswerTally.objects.filter(force="kent", reported=False)
     assert kent.filter(question="reasons_not_reported_2027", choice="embarrassed").exists()

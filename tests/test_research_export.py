@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from surveys import tokens
 from surveys.export import RESEARCH_MINIMUM_ROWS, research_months
-from surveys.models import AuditEntry, Response
+from surveys.models import AuditEntry, SurveyResponse
 from surveys.publication import publish_due
 from surveys.questionnaire import QUESTIONNAIRE, Kind
 from tests.research_data import PUBLISHED_ON, QUARTER, add_responses, move_to_quarter
@@ -46,7 +46,7 @@ def _post(client, **answers):
 def test_researcher_gets_one_row_per_response_with_every_answer(client, staff):
     kent = _post(client, force="kent", free_text="Ring me on 07700 900123 please")
     not_reported = _post(client, reported="no", free_text="=HYPERLINK(1)")
-    move_to_quarter(Response.objects.all())
+    move_to_quarter(SurveyResponse.objects.all())
     # Comments reach staff only from groups of at least 10 (force, quarter, reported).
     add_responses(9, force="kent", free_text="Kent {number}")
     add_responses(9, force=None, reported=False, free_text="Not reported {number}")
@@ -136,7 +136,7 @@ def test_export_reads_responses_in_chunks_not_one_query_each(
 ):
     call_command("seed_responses", count=300, seed=3)
     publish_due()
-    exported = Response.objects.filter(submitted_month__in=research_months()).count()
+    exported = SurveyResponse.objects.filter(submitted_month__in=research_months()).count()
     assert exported >= RESEARCH_MINIMUM_ROWS
     sign_in(client, staff["researcher"])
     client.get(reverse("admin:index"))  # warm the session
@@ -158,11 +158,11 @@ def test_research_pages_check_the_national_scope_themselves(client, staff, djang
     kent = django_user_model.objects.get(pk=kent.pk)  # permissions are cached per object
     assert kent.has_perm("surveys.view_response")
     add_responses(RESEARCH_MINIMUM_ROWS, force="kent")
-    response = Response.objects.first()
+    response = SurveyResponse.objects.first()
     sign_in(client, kent)
     assert client.get(EXPORT).status_code == 403
     assert EXPORT not in client.get(RESULTS).content.decode()
-    assert client.get(reverse("admin:surveys_response_changelist")).status_code == 403
-    change = reverse("admin:surveys_response_change", args=[response.pk])
+    assert client.get(reverse("admin:surveys_surveyresponse_changelist")).status_code == 403
+    change = reverse("admin:surveys_surveyresponse_change", args=[response.pk])
     assert client.get(change).status_code == 403
-    assert "surveys/response" not in client.get(reverse("admin:index")).content.decode()
+    assert "surveys/surveyresponse" not in client.get(reverse("admin:index")).content.decode()

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from surveys.admin import ResponseAdmin
 from surveys.export import RESEARCH_MINIMUM_ROWS, covers_whole_quarters
 from surveys.filters import Period
-from surveys.models import AuditEntry, Response
+from surveys.models import AuditEntry, SurveyResponse
 from surveys.publication import publish_due
 from surveys.redaction import redact
 from tests.research_data import (
@@ -37,7 +37,7 @@ from tests.staff import sign_in
 pytestmark = pytest.mark.django_db
 
 EXPORT = reverse("admin:responses_csv")
-LIST = reverse("admin:surveys_response_changelist")
+LIST = reverse("admin:surveys_surveyresponse_changelist")
 SMALL = 20  # dorset's responses: under the floor
 
 
@@ -111,12 +111,12 @@ def test_export_gives_quarters_and_refuses_a_month(client, researcher, published
 def test_export_numbers_its_rows_and_never_shows_a_stored_id(client, researcher, published):
     _header, rows = _export(client)
     text = str(rows)
-    for response in Response.objects.all():
+    for response in SurveyResponse.objects.all():
         assert str(response.id) not in text
         assert str(response.id)[:8] not in text
     assert [row[0] for row in rows] == [str(n) for n in range(1, len(rows) + 1)]
     # Random-id order: unrelated to the order the rows were stored (and numbered) in.
-    in_id_order = Response.objects.filter(submitted_month__in=QUARTER_MONTHS).order_by("id")
+    in_id_order = SurveyResponse.objects.filter(submitted_month__in=QUARTER_MONTHS).order_by("id")
     assert [row[-1] for row in rows] == [redact(r.free_text) for r in in_id_order]
 
 
@@ -154,7 +154,7 @@ def test_export_is_audited_with_its_filters_and_rows(client, researcher, publish
 
 
 def _ids(page):
-    return set(re.findall(r"/admin/surveys/response/([0-9a-f-]{36})/change/", page))
+    return set(re.findall(r"/admin/surveys/surveyresponse/([0-9a-f-]{36})/change/", page))
 
 
 def test_list_shows_only_wholly_published_quarters(client, researcher, published):
@@ -166,10 +166,10 @@ def test_list_shows_only_wholly_published_quarters(client, researcher, published
     for month in ["January", "February", "March", "April", "May"]:
         assert month not in page
     unpublished = published["unpublished"][0]
-    change = client.get(reverse("admin:surveys_response_change", args=[unpublished.pk]))
+    change = client.get(reverse("admin:surveys_surveyresponse_change", args=[unpublished.pk]))
     assert change.status_code == 302  # "doesn't exist", as for any unknown id
     part = published["part"][0]
-    change = client.get(reverse("admin:surveys_response_change", args=[part.pk]))
+    change = client.get(reverse("admin:surveys_surveyresponse_change", args=[part.pk]))
     assert change.status_code == 302
 
 
@@ -200,7 +200,7 @@ def test_list_under_the_floor_shows_no_rows_and_no_count(client, researcher, pub
 
 def test_response_page_shows_its_quarter_and_redacted_free_text(client, researcher, published):
     response = published["kent"][7]
-    url = reverse("admin:surveys_response_change", args=[response.pk])
+    url = reverse("admin:surveys_surveyresponse_change", args=[response.pk])
     page = client.get(url).content.decode()
     assert QUARTER_LABEL in page
     assert "January 2025" not in page
@@ -214,7 +214,7 @@ def test_response_page_shows_no_free_text_without_its_permission(client, researc
         Permission.objects.get(codename="view_free_text")
     )
     response = published["kent"][7]
-    page = client.get(reverse("admin:surveys_response_change", args=[response.pk]))
+    page = client.get(reverse("admin:surveys_surveyresponse_change", args=[response.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert "treat you with dignity and respect?" in html  # the other answers are there

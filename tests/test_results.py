@@ -12,7 +12,7 @@ from django.urls import reverse
 from surveys import months, tokens
 from surveys.disclosure import protect, publish
 from surveys.export import spreadsheet_safe
-from surveys.models import RECORD_KEYS, AuditEntry, Count, PublishedMonth, Response
+from surveys.models import RECORD_KEYS, AuditEntry, Count, PublishedMonth, SurveyResponse
 from surveys.questionnaire import QUESTIONNAIRE
 from surveys.results import Measure, QuestionResult, Share
 from tests.publishing import publish_everything, store
@@ -55,7 +55,9 @@ def _count(responses):
 
 
 def _published_base(force=None):
-    responses = Response.objects.filter(submitted_month__in=PublishedMonth.objects.values("month"))
+    responses = SurveyResponse.objects.filter(
+        submitted_month__in=PublishedMonth.objects.values("month")
+    )
     return publish(_count(responses.filter(force=force) if force else responses), 10)
 
 
@@ -113,7 +115,7 @@ def test_results_need_the_permission(client, django_user_model, analysts):
 
 def test_force_analyst_cannot_browse_individual_responses(client, analysts):
     sign_in(client, analysts["kent"])
-    assert client.get(reverse("admin:surveys_response_changelist")).status_code == 403
+    assert client.get(reverse("admin:surveys_surveyresponse_changelist")).status_code == 403
     assert client.get(reverse("admin:surveys_auditentry_changelist")).status_code == 403
     index = client.get(reverse("admin:index")).content.decode()
     assert "app-results" in index  # the first module, and the only one
@@ -140,7 +142,7 @@ def test_small_cells_and_small_zeros_are_hidden_and_the_rest_perturbed(client, a
     sign_in(client, analysts["kent"])
     page = client.get(RESULTS)
     outcome = page.context["results"]
-    kent = Response.objects.filter(force="kent")
+    kent = SurveyResponse.objects.filter(force="kent")
     assert outcome.shown_base == publish(_count(kent), 10)
     cells = {cell.key: cell for cell in _table(outcome, "believed").table.cells}
     assert cells["never"].hidden
@@ -193,7 +195,7 @@ def test_csv_cells_cannot_start_a_formula():
 def test_the_audit_log_records_what_was_published_and_is_append_only(client, analysts):
     _submit(client, 12)
     publish_everything()
-    published = publish(_count(Response.objects.all()), 10)
+    published = publish(_count(SurveyResponse.objects.all()), 10)
     sign_in(client, analysts["kent"])
     client.get(RESULTS + "?period=all&reported=yes")
     client.get(CSV)
@@ -245,7 +247,7 @@ def test_breakdown_by_an_about_you_question_counts_each_group(client, analysts):
     believed = {key: table for key, _label, table in _table(outcome, "believed").groups}
     group = [
         r
-        for r in Response.objects.filter(force="kent")
+        for r in SurveyResponse.objects.filter(force="kent")
         if "25_34" in r.choices.get("age_band", ())
     ]
     shown = [cell for cell in believed["25_34"].cells if not cell.hidden]
@@ -405,7 +407,9 @@ def test_national_trends_come_from_protected_monthly_figures(client, analysts):
     published = list(PublishedMonth.objects.values_list("month", flat=True))
     assert [period.start for period, _percent in believed.points] == published
     period, percent = believed.shown[0]
-    answered = Response.objects.filter(submitted_month=period.start, choices__has_key="believed")
+    answered = SurveyResponse.objects.filter(
+        submitted_month=period.start, choices__has_key="believed"
+    )
     assert percent == _positive_share(list(answered))
     assert len(believed.dots) == len(believed.shown)
     assert sum(line.count(",") for line in believed.lines) == len(believed.shown)
@@ -422,7 +426,7 @@ def test_a_forces_trends_run_quarter_by_quarter(client, analysts):
     assert all("-Q" in key for key in keys)
     assert keys == sorted(keys)
     period, percent = believed.shown[0]
-    answered = Response.objects.filter(
+    answered = SurveyResponse.objects.filter(
         force="kent",
         submitted_month__gte=period.start,
         submitted_month__lt=period.end,
@@ -588,7 +592,7 @@ def test_a_forces_trends_run_year_by_year_when_its_quarters_are_too_small(client
     period, percent = believed.shown[0]
     assert (period.start, period.end) == (starts[0], starts[4])
     assert period.label == f"Year ending March {end.year - 1}"
-    answered = Response.objects.filter(
+    answered = SurveyResponse.objects.filter(
         submitted_month__gte=period.start, submitted_month__lt=period.end
     )
     assert percent == _positive_share(list(answered))

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from surveys.models import Response
+from surveys.models import SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -14,11 +14,11 @@ pytestmark = pytest.mark.django_db
 def test_seeded_responses_vary_across_forces_months_and_answers():
     call_command("seed_responses", count=2000, seed=7, stdout=None)
 
-    assert Response.objects.count() == 2000
-    assert Response.objects.values("force").distinct().count() > 30
-    assert Response.objects.values("submitted_month").distinct().count() >= 20
-    assert 0.6 < Response.objects.filter(reported=True).count() / 2000 < 0.95
-    responses = list(Response.objects.all())
+    assert SurveyResponse.objects.count() == 2000
+    assert SurveyResponse.objects.values("force").distinct().count() > 30
+    assert SurveyResponse.objects.values("submitted_month").distinct().count() >= 20
+    assert 0.6 < SurveyResponse.objects.filter(reported=True).count() / 2000 < 0.95
+    responses = list(SurveyResponse.objects.all())
     believed = Counter(c for r in responses for c in r.choices.get("believed", ()))
     assert set(believed) >= {"always", "often", "sometimes", "rarely", "never"}
     assert max(believed.values()) < 0.6 * sum(believed.values())
@@ -31,28 +31,28 @@ def test_seeded_responses_vary_across_forces_months_and_answers():
 def _answers():
     return sorted(
         (repr(sorted(r.choices.items())), r.free_text, r.submitted_month)
-        for r in Response.objects.all()
+        for r in SurveyResponse.objects.all()
     )
 
 
 def test_a_seed_repeats_the_answers_but_not_the_ids():
     call_command("seed_responses", count=50, seed=3)
-    first, ids = _answers(), set(Response.objects.values_list("id", flat=True))
-    Response.objects.all().delete()
+    first, ids = _answers(), set(SurveyResponse.objects.values_list("id", flat=True))
+    SurveyResponse.objects.all().delete()
     call_command("seed_responses", count=50, seed=3)
     assert _answers() == first
-    assert not ids & set(Response.objects.values_list("id", flat=True))
+    assert not ids & set(SurveyResponse.objects.values_list("id", flat=True))
 
 
 def test_one_seed_for_two_forces_adds_both():
     call_command("seed_responses", count=40, force="kent", seed=5)
     call_command("seed_responses", count=40, force="dorset", seed=5)
-    assert Response.objects.count() == 80
+    assert SurveyResponse.objects.count() == 80
 
 
 def test_the_realistic_profile_has_the_national_surveys_volume_and_spread():
     call_command("seed_responses", profile="realistic", seed=4)
-    responses = Response.objects.all()
+    responses = SurveyResponse.objects.all()
     assert responses.count() == 9000  # about 3,000 a year, over RETENTION_MONTHS (36)
     assert 0.07 < responses.filter(reported=False).count() / 9000 < 0.13
     by_force = Counter(responses.exclude(force=None).values_list("force", flat=True))
@@ -70,7 +70,7 @@ def test_the_stress_profile_needs_a_count():
 
 def test_seed_for_one_force():
     call_command("seed_responses", count=300, force="dorset", seed=1)
-    forces = set(Response.objects.values_list("force", flat=True))
+    forces = set(SurveyResponse.objects.values_list("force", flat=True))
     assert forces <= {"dorset", None}
     assert "dorset" in forces
 
@@ -87,4 +87,4 @@ def test_seeding_is_not_cut_short_by_the_statement_timeout():
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 1")
         call_command("seed_responses", count=3000, seed=2)
-    assert Response.objects.count() == 3000
+    assert SurveyResponse.objects.count() == 3000

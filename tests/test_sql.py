@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from surveys import sql
-from surveys.models import AnswerTally, PublishedMonth, Response, UntalliedResponse
+from surveys.models import AnswerTally, PublishedMonth, SurveyResponse, UntalliedResponse
 from tests.research_data import add_responses
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def test_a_compiled_query_set_runs_inside_a_statement_and_selects_what_it_would(
     add_responses(3, months=[JANUARY], force="kent")
     add_responses(2, months=[FEBRUARY], force="kent")
     add_responses(4, months=[JANUARY], force="essex")
-    chosen = Response.objects.filter(submitted_month=JANUARY, force="kent")
+    chosen = SurveyResponse.objects.filter(submitted_month=JANUARY, force="kent")
 
     selected, params = sql.compiled(chosen.values("id"))
 
@@ -33,9 +33,9 @@ def test_a_compiled_query_set_runs_inside_a_statement_and_selects_what_it_would(
 
 def test_a_compiled_query_set_leaves_out_its_ordering():
     # A subquery's ORDER BY would sort a month of responses for nothing.
-    selected, _params = sql.compiled(Response.objects.all())
+    selected, _params = sql.compiled(SurveyResponse.objects.all())
     assert "ORDER BY" not in selected.upper()
-    assert Response._meta.ordering  # the ordering left out is there to leave out
+    assert SurveyResponse._meta.ordering  # the ordering left out is there to leave out
 
 
 def test_delete_removes_exactly_what_a_query_set_selects_by_its_composite_key():
@@ -74,9 +74,9 @@ def test_delete_is_stopped_by_a_row_still_pointing_at_what_it_deletes():
 
     def purge():
         with transaction.atomic():
-            sql.delete(Response.objects.before(FEBRUARY))
+            sql.delete(SurveyResponse.objects.before(FEBRUARY))
             connection.check_constraints()  # as the purge's commit does
 
     with pytest.raises(IntegrityError, match="foreign key"):
         purge()
-    assert Response.objects.count() == 1
+    assert SurveyResponse.objects.count() == 1

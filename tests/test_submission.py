@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection
 from django.urls import reverse
 
 from surveys import tokens
-from surveys.models import Response, SubmissionReceipt
+from surveys.models import SubmissionReceipt, SurveyResponse
 from tests.faults import cut_database_connection
 from tests.survey_data import posted_answers, stored_answers, submission, token_issued
 
@@ -22,7 +22,7 @@ def test_double_click_stores_one_response_and_shows_the_same_thank_you(client, t
 
     assert first.status_code == second.status_code == 303
     assert first["Location"] == second["Location"] == reverse("surveys:thank_you")
-    assert Response.objects.count() == 1
+    assert SurveyResponse.objects.count() == 1
     assert SubmissionReceipt.objects.count() == 1
 
 
@@ -30,7 +30,7 @@ def test_double_click_stores_one_response_and_shows_the_same_thank_you(client, t
 def test_each_token_stores_its_own_response(client):
     client.post(SURVEY, submission(tokens.issue()))
     client.post(SURVEY, submission(tokens.issue()))
-    assert Response.objects.count() == 2
+    assert SurveyResponse.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -44,10 +44,10 @@ def test_forged_or_missing_token_stores_nothing_and_keeps_the_answers(client, ba
     assert page.context["form"]["believed"].value() == "always"
     new_token = page.context["form"]["token"].value()
     assert tokens.nonce_from(new_token) is not None
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
     # Sending again from that page works.
     assert client.post(SURVEY, submission(new_token)).status_code == 303
-    assert Response.objects.count() == 1
+    assert SurveyResponse.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -60,11 +60,11 @@ def test_a_token_past_its_maximum_age_stores_nothing_and_keeps_the_answers(clien
     assert "Your answers have not been sent yet" in stale.content.decode()
     assert stale.context["form"]["believed"].value() == "always"
     assert tokens.nonce_from(stale.context["form"]["token"].value()) is not None
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
     # A tab left open for almost as long still sends.
     almost_stale = submission(token_issued(sixty_days - minute))
     assert client.post(SURVEY, almost_stale).status_code == 303
-    assert Response.objects.count() == 1
+    assert SurveyResponse.objects.count() == 1
 
 
 def test_each_token_carries_192_random_bits():
@@ -104,8 +104,8 @@ def test_database_failure_keeps_the_answers_and_the_retry_stores_once(
     retry = client.post(SURVEY, data)
     again = client.post(SURVEY, data)
     assert retry.status_code == again.status_code == 303
-    assert Response.objects.count() == 1
-    assert stored_answers(Response.objects.get()) == posted_answers(data)
+    assert SurveyResponse.objects.count() == 1
+    assert stored_answers(SurveyResponse.objects.get()) == posted_answers(data)
 
 
 @pytest.mark.django_db
@@ -143,14 +143,14 @@ def test_the_submission_statement_is_prepared_once_per_connection(client):
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert len(prepared) == 1
     assert "INSERT INTO surveys_submissionreceipt" in prepared[0]
-    assert Response.objects.count() == 3
+    assert SurveyResponse.objects.count() == 3
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("choices", [["believed", "always"], "always", 3])
 def test_the_database_keeps_choices_by_question(choices):
     with pytest.raises(IntegrityError, match="response_choices_by_question"):
-        Response.objects.create(
+        SurveyResponse.objects.create(
             questionnaire_version="1",
             reported=False,
             submitted_month=date(2026, 1, 1),

@@ -18,7 +18,7 @@ from surveys.models import (
     RECORD_KEYS,
     AnswerTally,
     Count,
-    Response,
+    SurveyResponse,
     UntalliedResponse,
     with_answered,
 )
@@ -50,7 +50,7 @@ def test_submissions_and_seeding_keep_the_tallies_exact(client):
 def test_a_question_answered_with_several_choices_counts_the_response_once(client, token):
     client.post(SURVEY, submission(token))
     kept = tallies()
-    month = Response.objects.get().submitted_month
+    month = SurveyResponse.objects.get().submitted_month
     key = (month, "kent", True, "how_reported")
     assert kept[(*key, "")] == 1
     assert kept[(*key, "phone")] == kept[(*key, "online")] == 1
@@ -69,7 +69,7 @@ def test_a_single_choice_question_is_counted_through_its_choices(client):
     answered = with_answered({key: Count(n, 0) for key, n in kept.items()})
     assert sum(c.n for key, c in answered.items() if key[3:] == ("believed", "")) == 2
     assert sum(c.n for key, c in answered.items() if key[3:] == ("", "")) == 3
-    keys = [r.record_key for r in Response.objects.filter(choices__has_key="believed")]
+    keys = [r.record_key for r in SurveyResponse.objects.filter(choices__has_key="believed")]
     cells = tallies("cell_key")
     keyed = with_answered({key: Count(n, cells[key]) for key, n in kept.items()})
     cell = next(c for key, c in keyed.items() if key[3:] == ("believed", ""))
@@ -79,7 +79,7 @@ def test_a_single_choice_question_is_counted_through_its_choices(client):
 @pytest.mark.django_db
 def test_a_blank_answer_is_no_answer_in_the_tallies_either():
     answers = {"reported": "yes_myself", "how_reported": [], "free_text": ""}
-    Response.objects.record(nonce="blank", version=QUESTIONNAIRE.version, answers=answers)
+    SurveyResponse.objects.record(nonce="blank", version=QUESTIONNAIRE.version, answers=answers)
     assert tallies() == recount()
     assert {key[3] for key in tallies()} == {"", "reported"}
 
@@ -108,7 +108,7 @@ def test_concurrent_submissions_are_all_counted(live_server, reference_data):
     finally:
         connections.close_all()
     assert statuses == [200] * 40  # after following the 303 to the thank-you page
-    assert Response.objects.count() == 40
+    assert SurveyResponse.objects.count() == 40
     assert tallies() == recount()
 
 
@@ -178,4 +178,4 @@ def test_counting_in_while_submissions_arrive_counts_each_once(live_server, refe
     assert statuses == [200] * submitted
     assert counted == submitted
     assert tallies() == recount()
-    assert tallies()[(Response.objects.first().submitted_month, "kent", True, "", "")] == 40
+    assert tallies()[(SurveyResponse.objects.first().submitted_month, "kent", True, "", "")] == 40

@@ -9,7 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from surveys import forms, tokens
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from surveys.questionnaire import FREE_TEXT_MAX_LENGTH, QUESTIONNAIRE, Audience, live
 from tests.survey_data import submission
 
@@ -32,7 +32,7 @@ def test_unknown_choice_is_refused_with_a_clear_message_and_every_answer_kept(cl
     assert form["how_reported"].value() == ["phone", "online"]
     assert form["free_text"].value() == "The officer listened to me."
     assert "The officer listened to me." in html
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_checked_answers_are_rendered_checked_after_an_error(client, token):
@@ -54,13 +54,13 @@ def test_over_long_free_text_is_refused_and_kept(client, token):
     html = page.content.decode()
     assert f"must be {FREE_TEXT_MAX_LENGTH} characters or fewer" in html
     assert long_text in html
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_free_text_at_the_limit_is_stored(client, token):
     text = "y" * FREE_TEXT_MAX_LENGTH
     assert client.post(SURVEY, submission(token, free_text=text)).status_code == 303
-    assert Response.objects.get().free_text == text
+    assert SurveyResponse.objects.get().free_text == text
 
 
 # Anything but NUL (refused, with a message) and lone surrogates (no browser sends them).
@@ -76,11 +76,11 @@ def test_free_text_is_stored_exactly_as_written(client):
     @given(WRITTEN.filter(str.strip))
     @example('She said "stop", {"a": [1, "\\u0041"]}, C:\\new\r\n\ttab, café 👍 ,,')
     def send(text):
-        Response.objects.all().delete()
+        SurveyResponse.objects.all().delete()
         body = urlencode(submission(tokens.issue(), free_text=text), doseq=True)
         response = client.generic("POST", SURVEY, body, "application/x-www-form-urlencoded")
         assert response.status_code == 303
-        assert Response.objects.get().free_text == text.strip()
+        assert SurveyResponse.objects.get().free_text == text.strip()
 
     send()
 
@@ -88,7 +88,7 @@ def test_free_text_is_stored_exactly_as_written(client):
 def test_exclusive_option_cannot_be_combined(client, token):
     page = client.post(SURVEY, submission(token, other_support=["none", "gp"]))
     assert "Select “No other support” on its own, or unselect it" in page.content.decode()
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_unknown_force_is_refused(client, token):
@@ -96,19 +96,19 @@ def test_unknown_force_is_refused(client, token):
     assert page.context["form"].errors["force"] == [
         "Choose one of the answers shown for this question"
     ]
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_tampered_age_is_refused(client, token):
     page = client.post(SURVEY, submission(token, age_18_or_over="no"))
     assert "This survey is for people aged 18 or over." in page.content.decode()
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_unknown_fields_are_ignored(client, token):
     response = client.post(SURVEY, submission(token, ip_address="203.0.113.9", name="Alex"))
     assert response.status_code == 303
-    stored = Response.objects.get()
+    stored = SurveyResponse.objects.get()
     assert set(stored.choices) <= set(QUESTIONNAIRE.questions)
     assert "Alex" not in stored.free_text
 
@@ -117,7 +117,7 @@ def test_a_checkbox_sent_twice_is_stored_once(client, token):
     # No browser sends this, but a hand-made request can: the answer is the same.
     response = client.post(SURVEY, submission(token, how_reported=["phone", "online", "phone"]))
     assert response.status_code == 303
-    assert sorted(Response.objects.get().choices["how_reported"]) == ["online", "phone"]
+    assert sorted(SurveyResponse.objects.get().choices["how_reported"]) == ["online", "phone"]
 
 
 def test_pages_shown_again_never_change_the_fields_submissions_share(client, token):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from surveys.forces import FORCES
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from surveys.questionnaire import QUESTIONNAIRE
 from tests.survey_data import posted_answers, stored_answers, submission, token_on
 
@@ -116,7 +116,7 @@ def test_the_whole_journey_in_welsh_stores_the_same_keys(client, live_version):
 
     assert response.status_code == 303
     assert response["Location"] == _cy("thank_you")
-    stored = Response.objects.get()
+    stored = SurveyResponse.objects.get()
     assert stored.questionnaire_version == live_version
     assert stored_answers(stored) == posted_answers(data)
     assert "Diolch" in _text(client.get(response["Location"]))
@@ -149,7 +149,7 @@ def test_switching_language_on_a_page_of_questions_keeps_every_answer(client, to
     assert form["how_reported"].value() == ["phone", "online"]
     assert form["token"].value() == token
     assert 'formaction="/survey/"' in page.content.decode()  # and back to English
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
     eligibility = {"stage": "eligibility", "action": "language", "reported": "no"}
     page = client.post(_en("survey"), eligibility)
@@ -161,7 +161,7 @@ def test_switching_language_on_a_page_of_questions_keeps_every_answer(client, to
 def test_welsh_answers_are_counted_with_the_english_ones(client, token):
     client.post(_cy("survey"), submission(token))
     client.post(_en("survey"), submission(token_on(_eligible_page(client))))
-    choices = [response.choices for response in Response.objects.all()]
+    choices = [response.choices for response in SurveyResponse.objects.all()]
     assert choices[0] == choices[1]
 
 

@@ -4,7 +4,7 @@ without it, the keyboard alone, and the answers stored."""
 import pytest
 from playwright.sync_api import expect
 
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from surveys.questionnaire import QUESTIONNAIRES, VERSION, Audience
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("newest_live")]
@@ -50,7 +50,7 @@ def test_with_javascript_one_section_at_a_time_focus_on_heading(page, site):
     page.get_by_role("button", name="Send my answers").click()
 
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
-    stored = Response.objects.get()
+    stored = SurveyResponse.objects.get()
     assert stored.force_id == "kent"
     assert stored.free_text == "Kind officers."
 
@@ -59,7 +59,7 @@ def test_enter_in_an_early_section_moves_on_rather_than_sending(page, site):
     _to_survey(page, site)
     page.get_by_label("In the last 6 months").press("Enter")
     expect(page.locator("#section-reasons")).to_be_focused()
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_exclusive_checkbox_unticks_the_others(page, site):
@@ -93,7 +93,7 @@ def test_error_opens_the_section_and_links_to_the_field(page, site):
     expect(page.locator("#section-treatment")).to_be_visible()
     summary.get_by_role("link").click()
     expect(page.locator("#id_believed_1")).to_be_focused()
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
@@ -150,7 +150,7 @@ def test_whole_survey_with_the_keyboard_alone(browser, site, javascript):
     enter_and_load()
 
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
-    stored = Response.objects.get()
+    stored = SurveyResponse.objects.get()
     assert stored.force_id == "kent"
     assert stored.choices["dignity_respect"] == ["always"]
     context.close()

@@ -5,7 +5,7 @@ every Welsh page (docs/welsh.md)."""
 import pytest
 from playwright.sync_api import expect
 
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from surveys.questionnaire import QUESTIONNAIRES, VERSION, Audience
 from tests.browser.test_accessibility_browser import every_section_then_thank_you
 
@@ -58,7 +58,7 @@ def test_the_whole_survey_in_welsh_stores_the_same_keys(browser, site, javascrip
 
     expect(page.get_by_role("heading", name="Diolch")).to_be_visible()
     assert page.url == site + "/cy/survey/thank-you/"
-    stored = Response.objects.get()
+    stored = SurveyResponse.objects.get()
     assert stored.force_id == "gwent"
     assert stored.choices["believed"] == ["always"]
     assert stored.choices["asked_for_devices"] == ["yes"]
@@ -89,7 +89,7 @@ def test_switching_language_keeps_the_answers_and_keeps_nothing_in_the_browser(p
         page.locator("[data-survey-section]:visible").get_by_role("button", name="Parhau").click()
     send.click()
     expect(page.get_by_role("heading", name="Diolch")).to_be_visible()
-    assert Response.objects.get().choices["reasons_not_reported_2027"] == ["embarrassed"]
+    assert SurveyResponse.objects.get().choices["reasons_not_reported_2027"] == ["embarrassed"]
     _nothing_kept(page)
 
 

@@ -26,7 +26,7 @@ PERMISSIONS = {
         ("surveys", "view_all_forces"),
         ("surveys", "view_free_text"),
     ],
-    RESEARCH_GROUP: [("surveys", "view_response"), ("surveys", "export_responses")],
+    RESEARCH_GROUP: [("surveys", "view_surveyresponse"), ("surveys", "export_responses")],
     ADMINISTRATOR_GROUP: [("auth", "view_user"), ("surveys", "reset_second_factor")],
 }
 

@@ -14,8 +14,8 @@ from surveys.models import (
     BreakdownTally,
     NationalTally,
     PublishedMonth,
-    Response,
     SubmissionReceipt,
+    SurveyResponse,
 )
 from surveys.tokens import MAX_AGE
 
@@ -45,7 +45,7 @@ class Command(RunsAsOwner, BaseCommand):  # deletes whole months: surveys/databa
             sql.unlimited_time(cursor)  # may be millions of rows
             # Nothing may stay queued for the tally: its rows for these months go whole.
             AnswerTally.objects.catch_up()
-            deleted = sql.delete(Response.objects.before(cutoff))
+            deleted = sql.delete(SurveyResponse.objects.before(cutoff))
             # Tallies are per whole month, so the purged months' rows go whole.
             for tally in (AnswerTally, NationalTally, BreakdownTally):
                 sql.delete(tally.objects.before(cutoff))

@@ -6,13 +6,13 @@ from django.db import connection, transaction
 
 from surveys import sql
 from surveys.database_roles import RunsAsOwner
-from surveys.models import Response, SubmissionReceipt
+from surveys.models import SubmissionReceipt, SurveyResponse
 
 # Tables rewritten in the order of their primary key. A response's id and a receipt's
 # nonce are random and say nothing of when anyone responded. Never the response's
 # record_key: the order of the rows would then tell anyone who can read it the secret
 # key that disclosure control's noise depends on.
-RANDOM_ORDER = [Response, SubmissionReceipt]
+RANDOM_ORDER = [SurveyResponse, SubmissionReceipt]
 
 
 class Command(RunsAsOwner, BaseCommand):  # CLUSTER needs the owner role

@@ -23,13 +23,13 @@ from surveys.models import (
     RECORD_KEYS,
     AnswerTally,
     PublishedMonth,
-    Response,
+    SurveyResponse,
     UntalliedResponse,
 )
 from surveys.months import shift
 from surveys.questionnaire import (
     FORCE_QUESTIONS,
-    NOT_REPORTED,
+    NOT_REPORTED_ANSWER,
     REPORTED_BY_SOMEONE_ELSE,
     REPORTED_MYSELF,
     Audience,
@@ -140,7 +140,7 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
             sql.unlimited_time(cursor)
             fields = ["id", "questionnaire_version", "force", "reported", "submitted_month"]
             fields += ["choices", "free_text", "record_key"]
-            with sql.copy_into(Response, fields) as responses:
+            with sql.copy_into(SurveyResponse, fields) as responses:
                 ids = []
                 for _ in range(count):
                     # Ids are random whatever the seed: two runs with one seed (for two
@@ -153,9 +153,9 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
                     given = self._answers(
                         rng, questionnaire, chosen_force, quality[chosen_force], force
                     )
-                    reported = given.get("reported") != NOT_REPORTED
-                    stored_force = Response.force_of(given)
-                    choices, free_text = Response.stored(given)
+                    reported = given.get("reported") != NOT_REPORTED_ANSWER
+                    stored_force = SurveyResponse.force_of(given)
+                    choices, free_text = SurveyResponse.stored(given)
                     responses.write_row(
                         (
                             response_id,
@@ -176,7 +176,7 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
             AnswerTally.objects.catch_up()
         # Fresh statistics after a bulk load, or the planner guesses badly (a national
         # breakdown count took three times as long before this).
-        sql.analyze(Response, AnswerTally)
+        sql.analyze(SurveyResponse, AnswerTally)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Inserted {count} synthetic responses. Analysts see the months that have "
@@ -191,10 +191,10 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
         else:
             share = self.not_reported
             reported = rng.choices(
-                [REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE, NOT_REPORTED],
+                [REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE, NOT_REPORTED_ANSWER],
                 [0.875 * (1 - share), 0.125 * (1 - share), share],
             )[0]
-        audience = Audience.NOT_REPORTED if reported == NOT_REPORTED else Audience.REPORTED
+        audience = Audience.NOT_REPORTED if reported == NOT_REPORTED_ANSWER else Audience.REPORTED
         experience = quality + rng.gauss(0, 1)
         answers = {"reported": reported}
         for section in questionnaire.sections_for(audience):
