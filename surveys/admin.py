@@ -1,5 +1,5 @@
 """The analysts' home. Everything here is read-only: responses are evidence, not records
-to edit. Individual responses are visible only with the view_response permission, which
+to edit. Individual responses are visible only with the view_surveyresponse permission, which
 force and national analysts do not have, and every look at them is audited."""
 
 import re
@@ -146,7 +146,7 @@ class ResponseAdmin(ReadOnlyAdmin[SurveyResponse]):
     }
 
     def has_view_permission(self, request: HttpRequest, obj: SurveyResponse | None = None) -> bool:
-        """Researchers are national: a force's account given view_response by mistake
+        """Researchers are national: a force's account given view_surveyresponse by mistake
         still sees no response, whatever create_analyst would have made of it."""
         national = request.user.has_perm("surveys.view_all_forces")
         return national and super().has_view_permission(request, obj)
