@@ -26,7 +26,7 @@ def client_address(request):
     """
     remote = request.META.get("REMOTE_ADDR", "")
     count = settings.TRUSTED_PROXY_COUNT
-    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    header = request.headers.get("x-forwarded-for", "")
     forwarded = [entry.strip() for entry in header.split(",")] if header else []
     if count == 0 or len(forwarded) < count:
         return remote
