@@ -30,7 +30,8 @@ help:
 	@echo "make bench    load, page weight and results timings against their floors and"
 	@echo "              django-survey-and-report (~5.5 min, ~6 the first time as it makes its"
 	@echo "              data; BENCH_ARGS=--quick: ~1.5 min, 2 the first time: benchmarks/)"
-	@echo "make lint     ruff (lint and format check) and django-upgrade, fixing nothing"
+	@echo "make lint     ruff (lint and format check), django-upgrade and djLint (templates/),"
+	@echo "              fixing nothing"
 	@echo "make format   upgrade the code for the pinned Django (django-upgrade), then format it"
 	@echo "              with ruff"
 	@echo "make assets   rebuild static/css/app.css from GOV.UK Frontend (needs Node and npm)"
@@ -90,6 +91,7 @@ lint: $(VENV)/.installed
 	@echo "django-upgrade --check --target-version $(DJANGO_UPGRADE_TARGET) (every .py file)"
 	@$(PY) -m django_upgrade --check --target-version $(DJANGO_UPGRADE_TARGET) $(PYTHON_FILES) \
 		|| { echo "django-upgrade would rewrite the files above: make format" >&2; exit 1; }
+	$(PY) -m djlint templates --lint --quiet
 
 # Known vulnerabilities in every installed package, from PyPI's advisory data: any one
 # fails the target; a version PyPI has no advisory data for here is listed as not checked.
