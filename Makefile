@@ -95,6 +95,7 @@ lint: $(VENV)/.installed
 
 # Known vulnerabilities in every installed package, from PyPI's advisory data: any one
 # fails the target; a version PyPI has no advisory data for here is listed as not checked.
+# Advisory data that cannot be reached fails it with CI=true, and is a warning elsewhere.
 audit: $(VENV)/.installed
 	$(PY) scripts/audit_dependencies.py
 
