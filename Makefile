@@ -32,7 +32,10 @@ help:
 	@echo "make bench    load, page weight and results timings against their floors and"
 	@echo "              django-survey-and-report (~5.5 min, ~6 the first time as it makes its"
 	@echo "              data; BENCH_ARGS=--quick: ~1.5 min, 2 the first time: benchmarks/)"
-	@echo "make format   format the code with ruff"
+	@echo "make lint     ruff (lint and format check), django-upgrade and djLint (templates/),"
+	@echo "              fixing nothing"
+	@echo "make format   upgrade the code for the pinned Django (django-upgrade), then format it"
+	@echo "              with ruff"
 	@echo "make assets   rebuild static/css/app.css from GOV.UK Frontend (needs Node and npm)"
 	@echo "make translations  bring locale/cy/LC_MESSAGES/django.po up to date with the"
 	@echo "              templates and code, for the translator (docs/welsh.md)"
@@ -77,9 +80,21 @@ bench: $(VENV)/.installed chromium wrk
 	@url=$$($(PY) scripts/database.py url); \
 	DATABASE_URL="$$url" $(PY) -m benchmarks.run $(BENCH_ARGS)
 
+# django-upgrade's target: the newest Django it knows that is not past the pinned one
+# (Django==6.1.3 in pyproject.toml). .pre-commit-config.yaml gives it the same.
+DJANGO_UPGRADE_TARGET := 6.1
+# The Python files django-upgrade reads: tracked or new, never ignored ones (.venv, ...).
+PYTHON_FILES = $(wildcard $(shell git ls-files --cached --others --exclude-standard '*.py'))
+
+# Checks only: nothing is rewritten (make format rewrites).
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	@[ -n "$(PYTHON_FILES)" ] || { echo "git ls-files found no Python files" >&2; exit 1; }
+	@echo "django-upgrade --check --target-version $(DJANGO_UPGRADE_TARGET) (every .py file)"
+	@$(PY) -m django_upgrade --check --target-version $(DJANGO_UPGRADE_TARGET) $(PYTHON_FILES) \
+		|| { echo "django-upgrade would rewrite the files above: make format" >&2; exit 1; }
+	$(PY) -m djlint templates --lint --quiet
 
 # Static types: mypy with Django's stubs, strict over surveys/ (its migrations aside) and
 # soteria_survey/, as configured in pyproject.toml. The stubs' plugin imports the
@@ -91,10 +106,13 @@ typecheck: $(VENV)/.installed
 
 # Known vulnerabilities in every installed package, from PyPI's advisory data: any one
 # fails the target; a version PyPI has no advisory data for here is listed as not checked.
+# Advisory data that cannot be reached fails it with CI=true, and is a warning elsewhere.
 audit: $(VENV)/.installed
 	$(PY) scripts/audit_dependencies.py
 
 format: $(VENV)/.installed
+	@$(PY) -m django_upgrade --exit-zero-even-if-changed --target-version $(DJANGO_UPGRADE_TARGET) \
+		$(PYTHON_FILES)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 

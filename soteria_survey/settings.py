@@ -283,8 +283,6 @@ STORAGES = {
 # Hashed names never change content, so browsers may keep them for a year.
 WHITENOISE_MAX_AGE = 31536000
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 # The longest complete survey (every box ticked, the free text at its limit in four-byte
 # characters) is about 50 KB in 55 fields; anything far larger is not a respondent.
 # surveys.middleware.RequestSizeLimitMiddleware refuses larger bodies of every kind.

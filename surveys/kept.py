@@ -56,7 +56,7 @@ def render(request, template_name, context=lambda slot: {}, *, key=(), fill=""):
     if page is None:
         page = _pages[page_key] = KeptPage(render_to_string(template_name, context(SLOT), request))
     fill = escape(fill).encode()
-    if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+    if re_accepts_gzip.search(request.headers.get("accept-encoding", "")):
         response = HttpResponse(page.gzipped(fill))
         response.headers["Content-Encoding"] = "gzip"
     else:

@@ -71,6 +71,6 @@ class RequestSizeLimitMiddleware:
 
 def _content_length(request: HttpRequest) -> int:
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
+        return int(request.headers.get("content-length") or 0)
     except ValueError:
         return 0  # as Django reads it: a malformed length means no body

@@ -27,7 +27,7 @@ def client_address(request: HttpRequest) -> str:
     """
     remote: str = request.META.get("REMOTE_ADDR", "")
     count = settings.TRUSTED_PROXY_COUNT
-    header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    header: str = request.headers.get("x-forwarded-for", "")
     forwarded = [entry.strip() for entry in header.split(",")] if header else []
     if count == 0 or len(forwarded) < count:
         return remote
