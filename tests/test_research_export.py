@@ -153,10 +153,10 @@ def test_research_pages_check_the_national_scope_themselves(client, staff, djang
     create_analyst's national groups) still sees no individual response."""
     kent = staff["kent-analyst"]
     kent.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_response", "export_responses"])
+        *Permission.objects.filter(codename__in=["view_surveyresponse", "export_responses"])
     )
     kent = django_user_model.objects.get(pk=kent.pk)  # permissions are cached per object
-    assert kent.has_perm("surveys.view_response")
+    assert kent.has_perm("surveys.view_surveyresponse")
     add_responses(RESEARCH_MINIMUM_ROWS, force="kent")
     response = SurveyResponse.objects.first()
     sign_in(client, kent)
