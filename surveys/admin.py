@@ -283,7 +283,7 @@ class ResponseAdmin(ReadOnlyAdmin[SurveyResponse]):
             (
                 question.caption,
                 (redact(answer) if in_comment_group(obj, groups) else withheld)
-                if question.kind is Kind.TEXT
+                if isinstance(answer, str)  # free text; otherwise the keys of choices
                 else "; ".join(str(question.label_for(choice)) for choice in answer),
             )
             for question, answer in obj.answers()
