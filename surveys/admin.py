@@ -70,15 +70,16 @@ class QuarterFilter(admin.SimpleListFilter):
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
     ) -> list[tuple[str, str]]:
         keys = sorted({months.quarter_key(month) for month in research_months()}, reverse=True)
-        return [(key, Period.parse(key).label) for key in keys]
+        return [(key, Period.named(key).label) for key in keys]
 
     def queryset(
         self, request: HttpRequest, queryset: QuerySet[SurveyResponse]
     ) -> QuerySet[SurveyResponse]:
-        if self.value() is None:
+        value = self.value()
+        if value is None:
             return queryset
         # ResponseAdmin.changelist_view has checked that the value names a quarter.
-        period = Period.parse(self.value())
+        period = Period.named(value)
         return queryset.filter(submitted_month__gte=period.start, submitted_month__lt=period.end)
 
 
@@ -249,8 +250,7 @@ class ResponseAdmin(ReadOnlyAdmin[SurveyResponse]):
 
     @admin.display(description=_("quarter submitted"))
     def quarter(self, obj: SurveyResponse) -> str:
-        period: Period = Period.parse(months.quarter_key(obj.submitted_month))
-        return period.label
+        return Period.named(months.quarter_key(obj.submitted_month)).label
 
     # Short headings for the list: with the filters beside it, the fields' own names
     # pushed the last column out of sight at 1280 pixels.
@@ -283,7 +283,7 @@ class ResponseAdmin(ReadOnlyAdmin[SurveyResponse]):
             (
                 question.caption,
                 (redact(answer) if in_comment_group(obj, groups) else withheld)
-                if question.kind is Kind.TEXT
+                if isinstance(answer, str)  # free text; otherwise the keys of choices
                 else "; ".join(str(question.label_for(choice)) for choice in answer),
             )
             for question, answer in obj.answers()

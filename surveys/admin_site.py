@@ -6,14 +6,18 @@ checks its own permission, and a force analyst's force is fixed whatever the que
 string says.
 """
 
+from collections.abc import Callable
 from functools import partial, wraps
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -27,9 +31,11 @@ from surveys.export import (
     response_rows,
     results_rows,
 )
-from surveys.filters import BadFilter, Filters
-from surveys.models import AuditEntry, Force, PublishedMonth, SurveyResponse
+from surveys.filters import BadFilter, Filters, Period
+from surveys.models import Analyst, AuditEntry, Force, PublishedMonth, SurveyResponse
 from surveys.results import (
+    CommentGroup,
+    Results,
     breakdown_label,
     comment_groups,
     free_texts,
@@ -45,7 +51,7 @@ class SoteriaAdminSite(admin.AdminSite):
     site_title = gettext_lazy("Soteria Survey")
     index_title = gettext_lazy("Survey administration")
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLResolver | URLPattern]:
         return [
             path(
                 "second-factor/",
@@ -58,43 +64,52 @@ class SoteriaAdminSite(admin.AdminSite):
             *super().get_urls(),
         ]
 
-    def admin_view(self, view, cacheable=False):
+    def admin_view[V: Callable[..., HttpResponseBase]](
+        self, view: V, cacheable: bool = False
+    ) -> V:
         """Every admin page, as Django wraps it, behind one check of its own: a NUL
         character in the query string, which no link writes and PostgreSQL refuses in
         text, gets a 400 page on every admin URL rather than a 500."""
         wrapped = super().admin_view(view, cacheable)
 
         @wraps(wrapped)
-        def checked(request, *args, **kwargs):
+        def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
             if any("\x00" in part for pair in request.GET.lists() for part in _flat(pair)):
                 error = BadFilter(_("The web address holds a character no filter can."))
                 return self._bad_filter(request, error)
             return wrapped(request, *args, **kwargs)
 
-        return checked
+        # It takes what the view takes, and answers as the view does or with a 400 page.
+        return cast(V, checked)
 
-    def has_permission(self, request):
+    def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and second_factor.is_verified(request.user)
 
-    def login(self, request, extra_context=None):
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """The password, as Django's admin asks for it; then the second factor."""
         response = super().login(request, extra_context)
         if second_factor.awaiting_second_factor(request.user):
             return second_factor.redirect_to_second_factor(request)
         return response
 
-    def each_context(self, request):
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)
         context["can_view_results"] = request.user.has_perm("surveys.view_results")
         return context
 
-    def index(self, request, extra_context=None):
+    def index(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
         """Django's index, saying how far the published results reach."""
         may_read = request.user.has_perm("surveys.view_results")
         latest = PublishedMonth.objects.last() if may_read else None
         return super().index(request, {"latest_published": latest, **(extra_context or {})})
 
-    def get_app_list(self, request, app_label=None):
+    def get_app_list(
+        self, request: HttpRequest, app_label: str | None = None
+    ) -> list[dict[str, Any]]:
         """Django's list of what the user may open, led by the results for those who may
         read them: for an analyst, who may open nothing else, it is the whole list, on
         the index and in the sidebar, rather than "You don't have permission"."""
@@ -119,7 +134,7 @@ class SoteriaAdminSite(admin.AdminSite):
             apps.insert(0, survey)
         return apps
 
-    def results_view(self, request):
+    def results_view(self, request: HttpRequest) -> HttpResponse:
         try:
             filters = _filters(request)
         except BadFilter as error:
@@ -128,7 +143,8 @@ class SoteriaAdminSite(admin.AdminSite):
         offered = periods(filters.force, threshold)
         outcome = _published(filters, offered, threshold)
         may_read = request.user.has_perm("surveys.view_free_text")
-        comments, more_comments = None, False
+        comments: list[CommentGroup] | None = None
+        more_comments = False
         if may_read and outcome and not outcome.suppressed and not filters.breakdown:
             comments, more_comments = free_texts(filters, threshold)
         Action = AuditEntry.Action
@@ -165,7 +181,7 @@ class SoteriaAdminSite(admin.AdminSite):
         }
         return render(request, "admin/surveys/results.html", context)
 
-    def results_csv(self, request):
+    def results_csv(self, request: HttpRequest) -> HttpResponse:
         try:
             filters = _filters(request)
         except BadFilter as error:
@@ -180,7 +196,7 @@ class SoteriaAdminSite(admin.AdminSite):
             headers={"Content-Disposition": 'attachment; filename="results.csv"'},
         )
 
-    def _bad_filter(self, request, error):
+    def _bad_filter(self, request: HttpRequest, error: BadFilter) -> HttpResponse:
         context = {
             **self.each_context(request),
             "title": _("These filters could not be read"),
@@ -188,7 +204,7 @@ class SoteriaAdminSite(admin.AdminSite):
         }
         return render(request, "admin/surveys/bad_filter.html", context, status=400)
 
-    def responses_csv(self, request):
+    def responses_csv(self, request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         """Individual responses matching the filters, for the national research role:
         whole quarters, wholly published, and never fewer rows than
         RESEARCH_MINIMUM_ROWS (docs/disclosure.md, "Research access"). A national
@@ -202,7 +218,8 @@ class SoteriaAdminSite(admin.AdminSite):
         responses = SurveyResponse.objects.matching(filters).filter(
             submitted_month__in=research_months()
         )
-        count, refusal = None, None
+        count: int | None = None
+        refusal: str | None = None
         if not covers_whole_quarters(filters.period):
             refusal = _(
                 "The research export covers whole quarters, never a single month: "
@@ -238,29 +255,29 @@ class SoteriaAdminSite(admin.AdminSite):
         )
 
 
-def _flat(pair):
+def _flat(pair: tuple[str, list[str]]) -> list[str]:
     key, values = pair
     return [key, *values]
 
 
-def _national(request):
+def _national(request: HttpRequest) -> bool:
     return request.user.has_perm("surveys.view_all_forces")
 
 
-def _filters(request):
+def _filters(request: HttpRequest) -> Filters:
     """The filters the request asks for, within what its reader may see."""
     if not request.user.has_perm("surveys.view_results"):
         raise PermissionDenied
     if _national(request):
         return Filters.read(request.GET)
     # A force analyst's force is fixed, whatever the query string says.
-    analyst = getattr(request.user, "analyst", None)
+    analyst: Analyst | None = getattr(request.user, "analyst", None)
     if analyst is None or analyst.force_id is None:
         raise PermissionDenied
     return Filters.read(request.GET, own_force=analyst.force_id)
 
 
-def _published(filters, offered, threshold):
+def _published(filters: Filters, offered: list[Period], threshold: int) -> Results | None:
     """The results under the filters, or None when their period is not published for
     this force (not closed yet, or too few responses in it)."""
     if filters.period.key not in {period.key for period in offered}:
@@ -268,11 +285,13 @@ def _published(filters, offered, threshold):
     return results(filters, threshold)
 
 
-def _force_name(slug):
+def _force_name(slug: str | None) -> str:
     return str(Force.objects.get(slug=slug)) if slug else _("All forces")
 
 
-def _audit(request, action, filters, outcome):
+def _audit(
+    request: HttpRequest, action: AuditEntry.Action, filters: Filters, outcome: Results | None
+) -> None:
     """What was published, never a true count: the published number of respondents, or
     none when nothing was."""
     shown = outcome.shown_base if outcome else None

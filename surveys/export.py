@@ -9,17 +9,28 @@ quarters only, never a small selection, and never the stored id of a response.
 """
 
 import csv
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from surveys import months
+from surveys.filters import Period
+from surveys.models import SurveyResponse
 from surveys.publication import published_months, whole_quarters
-from surveys.questionnaire import QUESTIONNAIRE, Kind
+from surveys.questionnaire import QUESTIONNAIRE, Kind, Question
 from surveys.redaction import redact
-from surveys.results import in_comment_group
+from surveys.results import CommentGroups, Results, in_comment_group
+
+# A row of a CSV file: whatever csv.writer writes (text, numbers, translated words).
+Row = Sequence[object]
 
 
-def results_rows(outcome, force_name, period, threshold):
+def results_rows(
+    outcome: Results | None, force_name: StrOrPromise, period: Period, threshold: int
+) -> Iterator[Row]:
     """The rows of the results CSV: exactly the protected figures of the results page
     (``outcome``, a surveys.results.Results, or None for a period not published), with
     the page's words for what is hidden."""
@@ -42,7 +53,7 @@ def results_rows(outcome, force_name, period, threshold):
         for row in rows:
             for _group, label, table in row.groups or [("", _("Everyone"), row.table)]:
                 start = [section.title, row.question.caption, label]
-                if table.suppressed:
+                if table is None or table.suppressed:
                     yield spreadsheet_safe([*start, "", withheld, ""])
                     continue
                 yield spreadsheet_safe([*start, _("Answered"), table.base, ""])
@@ -61,7 +72,7 @@ CHUNK = 2000
 RESEARCH_MINIMUM_ROWS = 50
 
 
-def research_months():
+def research_months() -> list[date]:
     """The published months researchers see: those whose whole quarter is published.
 
     Rows carry their quarter, never their month; but a quarter with only its first
@@ -71,7 +82,7 @@ def research_months():
     return [months.shift(start, i) for start in quarters for i in range(3)]
 
 
-def covers_whole_quarters(period):
+def covers_whole_quarters(period: Period) -> bool:
     """Whether a period (surveys.filters.Period) is all time or whole quarters (a
     quarter or a year): asking for one month would undo the coarsening of every row's
     month to its quarter."""
@@ -81,7 +92,7 @@ def covers_whole_quarters(period):
     return whole and period.end in {months.shift(period.start, n) for n in (3, 12)}
 
 
-def csv_lines(rows):
+def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
     """Each row as a line of CSV, as it is needed: a research export of a million rows
     is streamed, never held whole."""
     writer = csv.writer(_Echo())
@@ -91,16 +102,18 @@ def csv_lines(rows):
 class _Echo:
     """A file that hands back what is written, so that csv.writer can feed a stream."""
 
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-def spreadsheet_safe(cells):
+def spreadsheet_safe(cells: Iterable[object]) -> list[object]:
     """Neutralise spreadsheet formulas: a cell starting with = + - @ is shown as text."""
     return [f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in cells]
 
 
-def response_rows(responses, comments=None):
+def response_rows(
+    responses: QuerySet[SurveyResponse], comments: CommentGroups | None = None
+) -> Iterator[Row]:
     """The header, then one row per response, numbered from 1. ``comments``: the
     comment groups that may be published (surveys.results.comment_groups), for a
     reader allowed free text; a comment outside them is left out, as on every page.
@@ -127,9 +140,10 @@ def response_rows(responses, comments=None):
         )
 
 
-def _cell(response, question, comments):
+def _cell(response: SurveyResponse, question: Question, comments: CommentGroups | None) -> str:
     """A question's cell: the keys of the choices given, or the free text redacted if
     its comment group may be published."""
     if question.kind is Kind.TEXT:
-        return redact(response.free_text) if in_comment_group(response, comments) else ""
+        shown = comments is not None and in_comment_group(response, comments)
+        return redact(response.free_text) if shown else ""
     return "; ".join(sorted(response.choices.get(question.key, ())))

@@ -8,10 +8,12 @@ results page, breakdowns and exports select alike.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +52,7 @@ class Period:
     short: str = ""  # a column heading, on two lines: "Nov\n2026", "Q4\n2026"
 
     @classmethod
-    def parse(cls, key):
+    def parse(cls, key: str) -> "Period | None":
         """The period a key names, or None if it names none."""
         if key == ALL_TIME:
             return cls(ALL_TIME, str(_("All time")), None, None)
@@ -71,10 +73,21 @@ class Period:
             return cls(key, label, start, months.shift(start, 1), short)
         return None
 
-    def __contains__(self, month):
-        return self.start is None or self.start <= month < self.end
+    @classmethod
+    def named(cls, key: str) -> "Period":
+        """The period a key names that this code made, not a request: ValueError if it
+        names none."""
+        period = cls.parse(key)
+        if period is None:
+            raise ValueError(f"{key!r} names no period")
+        return period
 
-    def previous(self):
+    def __contains__(self, month: date) -> bool:
+        if self.start is None or self.end is None:  # all time
+            return True
+        return self.start <= month < self.end
+
+    def previous(self) -> "Period | None":
         """The period of the same kind just before this one, which it is compared
         with (the year before a year); None for all time."""
         if self.start is None:
@@ -86,13 +99,13 @@ class Period:
         return Period.parse(f"{months.shift(self.start, -1):%Y-%m}")
 
 
-def year_key(end):
+def year_key(end: date) -> str:
     """The key of the year (April to March) that ends just before ``end``, the first
     day of an April."""
     return f"year-to-{end.year}-03"
 
 
-def whole_years(quarters):
+def whole_years(quarters: Iterable[date]) -> list[date]:
     """The years (April to March) all four of whose quarters are among ``quarters``
     (first months), each as the first day of the April after it, oldest first."""
     whole = set(quarters)
@@ -111,7 +124,7 @@ class Filters:
     reported: bool | None  # None: reporters and non-reporters together
     breakdown: str = ""  # "", BY_FORCE or a key in BY_QUESTION
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, str | bool | None]:
         return {
             "force": self.force,
             "period": self.period.key,
@@ -120,7 +133,7 @@ class Filters:
         }
 
     @classmethod
-    def read(cls, query, own_force=None):
+    def read(cls, query: QueryDict, own_force: str | None = None) -> "Filters":
         """The filters a query string (a QueryDict) asks for; BadFilter, saying why,
         when it cannot be read. ``own_force``: the only force the reader may see (a
         force analyst's), which stands whatever the query string says; None when they
@@ -151,10 +164,11 @@ class Filters:
             raise BadFilter(_("The choice of respondents asked for is not one we know."))
         return cls(own_force or chosen or None, period, REPORTED.get(reported), breakdown)
 
-    def query(self, **changes):
+    def query(self, **changes: str | bool | None) -> str:
         """These filters as a query string, for links (the CSV of what is on screen)."""
         values = {**self.as_dict(), **changes}
-        reported = {value: key for key, value in REPORTED.items()}.get(values["reported"], "")
+        names: dict[object, str] = {value: key for key, value in REPORTED.items()}
+        reported = names.get(values["reported"], "")
         return urlencode({**values, "force": values["force"] or "", "reported": reported})
 
 

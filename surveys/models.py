@@ -10,10 +10,13 @@ records an exact time.
 import json
 import secrets
 import uuid
-from typing import NamedTuple
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 import psycopg
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, models
 from django.db.models import Func, Sum
 from django.db.models.lookups import Exact
@@ -28,7 +31,15 @@ from surveys.questionnaire import (
     QUESTIONNAIRE,
     REPORTED_ANSWERS,
     Kind,
+    Question,
 )
+
+if TYPE_CHECKING:
+    from surveys.filters import Filters
+
+# What a respondent gave, by question key: a choice key, a checkbox question's list of
+# choice keys, or free text (SurveyResponse.stored).
+Answers = Mapping[str, str | list[str]]
 
 
 class Force(models.Model):
@@ -40,11 +51,11 @@ class Force(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class ResponseManager(models.Manager):
+class ResponseManager(models.Manager["SurveyResponse"]):
     # One statement stores a submission: its receipt, the response (answers and all, in
     # one row), and the response's place in the queue of responses not yet added to the
     # tally (UntalliedResponse). It commits whole or not at all, and needs no transaction
@@ -71,7 +82,9 @@ class ResponseManager(models.Manager):
         SELECT id FROM response
     """
 
-    def record(self, *, nonce, version, answers, day=None):
+    def record(
+        self, *, nonce: str, version: str, answers: Answers, day: date | None = None
+    ) -> uuid.UUID | None:
         """Store one submission and its answers, once per form token, in the month of
         ``day`` (today by default).
 
@@ -114,12 +127,12 @@ class ResponseManager(models.Manager):
 RECORD_KEYS = 256
 
 
-def new_record_key():
+def new_record_key() -> int:
     """A response's secret record key: random, and unrelated to anything else stored."""
     return secrets.randbelow(RECORD_KEYS)
 
 
-class MonthlyQuerySet(models.QuerySet):
+class MonthlyQuerySet[M: models.Model](models.QuerySet[M]):
     """Rows that each belong to one month and, but for national rows, one force:
     responses by the month they were sent in, tallies by the month they count. What an
     analyst's filters select (surveys.filters.Filters) is selected here, and only here,
@@ -128,11 +141,11 @@ class MonthlyQuerySet(models.QuerySet):
     month_field = "month"
     force_field: str | None = "force"  # None: rows that count every force together
 
-    def published(self):
+    def published(self) -> Self:
         """Rows of the months published (PublishedMonth): all that analysts see."""
         return self.filter(**{f"{self.month_field}__in": PublishedMonth.objects.values("month")})
 
-    def matching(self, filters):
+    def matching(self, filters: "Filters") -> Self:
         """Rows of published months that ``filters`` select."""
         rows = self.published()
         period = filters.period
@@ -148,33 +161,33 @@ class MonthlyQuerySet(models.QuerySet):
             rows = rows.filter(reported=filters.reported)
         return rows
 
-    def before(self, month):
+    def before(self, month: date) -> Self:
         """Rows of months before ``month``: what purging it and earlier deletes."""
         return self.filter(**{f"{self.month_field}__lt": month})
 
 
-class ResponseQuerySet(MonthlyQuerySet):
+class ResponseQuerySet(MonthlyQuerySet["SurveyResponse"]):
     month_field = "submitted_month"
 
-    def in_quarter(self, start):
+    def in_quarter(self, start: date) -> Self:
         """Responses sent in the quarter starting ``start``."""
         return self.filter(submitted_month__gte=start, submitted_month__lt=months.shift(start, 3))
 
 
-class TallyQuerySet(MonthlyQuerySet):
+class TallyQuerySet[M: models.Model](MonthlyQuerySet[M]):
     """Counts: each row counts responses (``response_count``) for its month, reporter
     status, question and choice (and force, for AnswerTally), with their cell key. The
     row with an empty question and choice counts every response: the month's total."""
 
-    def totals(self):
+    def totals(self) -> Self:
         """The rows counting every response, whatever it answered."""
         return self.filter(question="", choice="")
 
-    def by_month(self):
+    def by_month(self) -> dict[date, int]:
         """Month -> how many responded: every month these rows count someone in."""
         return dict(self.totals().values_list("month").annotate(Sum("response_count")))
 
-    def counted(self, *keys):
+    def counted(self, *keys: str) -> "Counts":
         """Count by ``keys`` (fields): a Count of respondents and summed cell keys. Keys
         ending in question and choice also get each single-choice question's number of
         respondents who answered it (with_answered)."""
@@ -183,7 +196,7 @@ class TallyQuerySet(MonthlyQuerySet):
         return with_answered(counts) if keys[-2:] == ("question", "choice") else counts
 
 
-class NationalQuerySet(TallyQuerySet):
+class NationalQuerySet[M: models.Model](TallyQuerySet[M]):
     force_field = None
 
 
@@ -274,32 +287,35 @@ class SurveyResponse(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         # Never answer text: this shows in admin breadcrumbs and history.
         return _("Response %(id)s") % {"id": str(self.id)[:8]}
 
     @staticmethod
-    def force_of(answers):
+    def force_of(answers: Answers) -> str | None:
         """The force a response counts for (``force``): the force a reporter named, or
         the force area someone who did not report named (FORCE_QUESTIONS)."""
-        return next(
-            (answers[key] for key in FORCE_QUESTIONS if answers.get(key) in FORCE_SLUGS), None
-        )
+        for key in FORCE_QUESTIONS:
+            force = answers.get(key)
+            if isinstance(force, str) and force in FORCE_SLUGS:
+                return force
+        return None
 
     @staticmethod
-    def stored(answers):
+    def stored(answers: Answers) -> tuple[dict[str, list[str]], str]:
         """(choices, free text) that store ``answers`` (question keys to a choice key, a
         list of choice keys, or text); blank answers are left out."""
-        choices, free_text = {}, ""
+        choices: dict[str, list[str]] = {}
+        free_text = ""
         for key, value in answers.items():
             if key == FREE_TEXT_QUESTION:
-                free_text = value or ""
+                free_text = value if isinstance(value, str) else ""
             elif value:
                 multiple = QUESTIONNAIRE.questions[key].kind is Kind.MULTIPLE
-                choices[key] = list(value) if multiple else [value]
+                choices[key] = [value] if isinstance(value, str) and not multiple else list(value)
         return choices, free_text
 
-    def answers(self):
+    def answers(self) -> Iterator[tuple[Question, str | list[str]]]:
         """(question, [choice keys] or free text) of each question answered, in
         questionnaire order."""
         for question in QUESTIONNAIRE.stored_questions:
@@ -320,7 +336,7 @@ class SubmissionReceipt(models.Model):
     nonce = models.CharField(primary_key=True, max_length=64)
     month = models.DateField()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.nonce
 
 
@@ -339,12 +355,12 @@ class UntalliedResponse(models.Model):
         SurveyResponse, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.response)
 
 
-class AnswerTallyManager(models.Manager):
-    def catch_up(self):
+class AnswerTallyManager(models.Manager["AnswerTally"]):
+    def catch_up(self) -> int:
         """Add every queued response (UntalliedResponse) to the tally, in one statement
         (surveys.sql.catch_up); return how many."""
         return sql.catch_up(
@@ -367,26 +383,31 @@ class Count(NamedTuple):
     n: int
     key: int = 0
 
-    def __add__(self, other):
+    # Counts add up as counts, not as tuples (which tuple.__add__ would concatenate).
+    def __add__(self, other: "Count") -> "Count":  # type: ignore[override]
         return Count(self.n + other.n, (self.key + other.key) % RECORD_KEYS)
 
-    def __radd__(self, other):
+    def __radd__(self, other: int) -> "Count":
         return self if other == 0 else NotImplemented
 
     @classmethod
-    def of(cls, row):
+    def of(cls, row: Mapping[str, int]) -> Self:
         """From a row annotated with ``n`` (responses) and ``key`` (summed cell keys)."""
         return cls(row["n"], row["key"] % RECORD_KEYS)
 
 
 NONE = Count(0, 0)
 
+# Counts keyed by the values of fields that the caller names (TallyQuerySet.counted), so
+# the keys' types are known only at run time; the last two are question and choice.
+Counts = dict[tuple[Any, ...], Count]
 
-def with_answered(counts):
+
+def with_answered(counts: Counts) -> Counts:
     """``counts`` (Count values) keyed (..., question, choice), with each single-choice
     question's (..., question, "") set to the responses that answered it: the sum over
     its choices. Other questions' come from counts of their own."""
-    answered = {}
+    answered: Counts = {}
     for (*group, question, choice), count in counts.items():
         if choice and question not in ANSWERED_APART:
             key = (*group, question, "")
@@ -438,7 +459,7 @@ class AnswerTally(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.question}={self.choice}: {self.response_count}"
 
 
@@ -457,7 +478,7 @@ class NationalTally(models.Model):
 
     objects = NationalQuerySet.as_manager()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.question}={self.choice}: {self.response_count}"
 
 
@@ -487,7 +508,7 @@ class BreakdownTally(models.Model):
 
     objects = NationalQuerySet.as_manager()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.by_question}={self.by_choice}: {self.question}={self.choice}"
 
 
@@ -506,7 +527,7 @@ class PublishedMonth(models.Model):
     class Meta:
         ordering = ["month"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
 
 
@@ -529,7 +550,7 @@ class Analyst(models.Model):
             ("reset_second_factor", _("Can reset a staff member's second factor")),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} ({self.force or _('national')})"
 
 
@@ -571,10 +592,16 @@ class AuditEntry(models.Model):
         ordering = ["-at"]
         verbose_name_plural = _("audit entries")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
 
     @classmethod
-    def record(cls, action, user=None, filters=None, base=None):
+    def record(
+        cls,
+        action: str,
+        user: User | AnonymousUser | None = None,
+        filters: Mapping[str, object] | None = None,
+        base: int | None = None,
+    ) -> "AuditEntry":
         """Write one entry: ``action`` (an Action) by ``user`` (None for the system)."""
         return cls.objects.create(action=action, user=user, filters=filters or {}, base=base)

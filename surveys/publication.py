@@ -14,7 +14,8 @@ afterwards: no response can join a month after it has ended.
 """
 
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Min
@@ -26,18 +27,18 @@ from surveys.models import RECORD_KEYS, AnswerTally, NationalTally, PublishedMon
 LAG_DAYS = 7
 
 
-def closes_on(month):
+def closes_on(month: date) -> date:
     """The day a month (its first day) is due to be published."""
     return months.shift(month, 1) + timedelta(days=LAG_DAYS)
 
 
-def last_due(today):
+def last_due(today: date) -> date:
     """The newest month that is due by ``today``."""
     newest = months.shift(today.replace(day=1), -1)
     return newest if closes_on(newest) <= today else months.shift(newest, -1)
 
 
-def publish_due(today=None):
+def publish_due(today: date | None = None) -> list[date]:
     """Publish every month that is due and not yet published, from the start of the
     quarter of the first response on (months nobody responded in included, so that
     quarters are whole); return the months published, oldest first."""
@@ -53,7 +54,7 @@ def publish_due(today=None):
             return []
         month, last = months.quarter_start(first), last_due(today)
         done = set(published_months())
-        due = []
+        due: list[date] = []
         while month <= last:
             if month not in done:
                 due.append(month)
@@ -69,12 +70,12 @@ def publish_due(today=None):
     return due
 
 
-def published_months():
+def published_months() -> list[date]:
     """Every published month (first days), oldest first."""
     return list(PublishedMonth.objects.values_list("month", flat=True))
 
 
-def whole_quarters(published):
+def whole_quarters(published: Iterable[date]) -> list[date]:
     """The first months of the quarters all three of whose months are among
     ``published`` (published months, or some of them), oldest first."""
     counted = Counter(months.quarter_start(month) for month in published)

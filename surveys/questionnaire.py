@@ -17,6 +17,7 @@ the survey is for this person and which sections apply to them.
 
 import dataclasses
 import enum
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -24,6 +25,7 @@ from functools import cached_property
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from surveys.forces import FORCES
 
@@ -56,27 +58,27 @@ class Audience(enum.StrEnum):
 @dataclass(frozen=True)
 class Choice:
     key: str
-    label: str
+    label: StrOrPromise
     # On checkboxes, an exclusive choice ("None of these", "Prefer not to say") cannot
     # be combined with any other; on both kinds it is set apart by an "or" divider.
     exclusive: bool = False
-    hint: str = ""
+    hint: StrOrPromise = ""
 
 
 @dataclass(frozen=True)
 class Question:
     key: str
-    text: str
+    text: StrOrPromise
     kind: Kind
     choices: tuple[Choice, ...] = ()
-    hint: str = ""
+    hint: StrOrPromise = ""
     select: bool = False  # a long single-choice list shown as a drop-down
     personal: bool = False  # equality data: always offers "Prefer not to say"
     since: str = FIRST_VERSION  # the first version that asks it
     until: str = ""  # the last version that asks it; "" while it is still asked
 
     @property
-    def caption(self):
+    def caption(self) -> StrOrPromise:
         """The question as analysts see it: with the versions that ask it, unless every
         version does (a question replaced has the same words as its replacement)."""
         if self.until:
@@ -91,7 +93,7 @@ class Question:
             }
         return self.text
 
-    def asked_in(self, version):
+    def asked_in(self, version: str) -> bool:
         order = list(LIVE_FROM)
         asked = order[order.index(self.since) :]
         if self.until:
@@ -99,10 +101,10 @@ class Question:
         return version in asked
 
     @cached_property
-    def choice_keys(self):
+    def choice_keys(self) -> frozenset[str]:
         return frozenset(choice.key for choice in self.choices)
 
-    def label_for(self, choice_key):
+    def label_for(self, choice_key: str) -> StrOrPromise:
         for choice in self.choices:
             if choice.key == choice_key:
                 return choice.label
@@ -112,10 +114,10 @@ class Question:
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: str
+    title: StrOrPromise
     questions: tuple[Question, ...]
     audience: Audience = Audience.EVERYONE
-    intro: str = ""
+    intro: StrOrPromise = ""
 
 
 @dataclass(frozen=True)
@@ -124,32 +126,34 @@ class Questionnaire:
     eligibility: Section
     sections: tuple[Section, ...] = field(default=())
 
-    def asked_in(self, version):
+    def asked_in(self, version: str) -> "Questionnaire":
         """The questionnaire as ``version`` asks it: its questions only, and only the
         sections that keep any."""
-        sections = []
+        sections: list[Section] = []
         for section in self.sections:
             questions = tuple(q for q in section.questions if q.asked_in(version))
             if questions:
                 sections.append(dataclasses.replace(section, questions=questions))
         return Questionnaire(version, self.eligibility, tuple(sections))
 
-    def sections_for(self, audience):
+    def sections_for(self, audience: Audience) -> list[Section]:
         return [s for s in self.sections if s.audience in (Audience.EVERYONE, audience)]
 
     @cached_property
-    def questions(self):
+    def questions(self) -> dict[str, Question]:
         """Every question by key, eligibility included."""
         every = [self.eligibility, *self.sections]
         return {q.key: q for section in every for q in section.questions}
 
     @cached_property
-    def stored_questions(self):
+    def stored_questions(self) -> list[Question]:
         """The questions whose answers are stored, in questionnaire order."""
         return [q for key, q in self.questions.items() if key != AGE_GATE]
 
 
-def _choices(*pairs, exclusive=()):
+def _choices(
+    *pairs: tuple[str, StrOrPromise], exclusive: Collection[str] = ()
+) -> tuple[Choice, ...]:
     return tuple(Choice(key, label, exclusive=key in exclusive) for key, label in pairs)
 
 
@@ -226,15 +230,15 @@ _NOT_REPORTING_REASONS = (
 )
 
 
-def _frequency(key, text, **asked):
-    return Question(key, text, Kind.SINGLE, FREQUENCY, **asked)
+def _frequency(key: str, text: StrOrPromise, since: str = FIRST_VERSION) -> Question:
+    return Question(key, text, Kind.SINGLE, FREQUENCY, since=since)
 
 
-def _effect(key, text, **asked):
-    return Question(key, text, Kind.SINGLE, EFFECT, **asked)
+def _effect(key: str, text: StrOrPromise, since: str = FIRST_VERSION) -> Question:
+    return Question(key, text, Kind.SINGLE, EFFECT, since=since)
 
 
-def _asked_for(key, text, hint):
+def _asked_for(key: str, text: StrOrPromise, hint: StrOrPromise) -> Question:
     return Question(
         key,
         text,
@@ -245,7 +249,7 @@ def _asked_for(key, text, hint):
     )
 
 
-def _explained(key, text, not_asked):
+def _explained(key: str, text: StrOrPromise, not_asked: StrOrPromise) -> Question:
     return Question(
         key,
         text,
@@ -826,7 +830,7 @@ QUESTIONNAIRE = Questionnaire(version=VERSION, eligibility=ELIGIBILITY, sections
 QUESTIONNAIRES = {version: QUESTIONNAIRE.asked_in(version) for version in LIVE_FROM}
 
 
-def live(day=None):
+def live(day: date | None = None) -> Questionnaire:
     """The questionnaire respondents are asked on ``day`` (today, where the service
     runs, by default): the newest version live by then."""
     day = day or timezone.localdate()
@@ -834,7 +838,7 @@ def live(day=None):
     return QUESTIONNAIRES[started[-1] if started else FIRST_VERSION]
 
 
-def first_asked(key):
+def first_asked(key: str) -> date | None:
     """The first day a version asking question ``key`` went live, or None if none does."""
     return min(
         (
@@ -846,6 +850,6 @@ def first_asked(key):
     )
 
 
-def audience_for(reported):
+def audience_for(reported: str | None) -> Audience:
     """Which sections apply, from the answer to the `reported` question."""
     return Audience.REPORTED if reported in REPORTED_ANSWERS else Audience.NOT_REPORTED

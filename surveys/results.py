@@ -7,11 +7,15 @@ selects is a surveys.filters.Filters.
 """
 
 import math
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Self
 
 from django.db.models import Sum
 from django.db.models.functions import TruncQuarter
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from surveys import disclosure, months
 from surveys.breakdowns import counts_by_answer
@@ -25,7 +29,16 @@ from surveys.filters import (
     year_key,
 )
 from surveys.forces import FORCE_SLUGS, FORCES
-from surveys.models import NONE, AnswerTally, NationalTally, PublishedMonth, SurveyResponse
+from surveys.models import (
+    NONE,
+    AnswerTally,
+    Counts,
+    NationalQuerySet,
+    NationalTally,
+    PublishedMonth,
+    SurveyResponse,
+    TallyQuerySet,
+)
 from surveys.publication import published_months, whole_quarters
 from surveys.questionnaire import (
     AGE_GATE,
@@ -35,7 +48,10 @@ from surveys.questionnaire import (
     NOT_REPORTED_ANSWER,
     QUESTIONNAIRE,
     Audience,
+    Choice,
     Kind,
+    Question,
+    Section,
     first_asked,
 )
 from surveys.redaction import redact
@@ -56,33 +72,41 @@ NEGATIVE_COLOURS = ("#e5a59a", "#b6321c")
 POSITIVE_COLOURS = ("#8fbcd1", "#205a7a")
 NEUTRAL_COLOUR = "#c8c8c8"
 
+# (key, label) of a breakdown, or of a group it breaks down into.
+Labelled = tuple[str, StrOrPromise]
+# The comment groups that may be published (comment_groups): (force or "", first month
+# of the quarter, reported) -> how many comments.
+CommentGroups = dict[tuple[str, date, bool], int]
 
-def periods(force, threshold):
+
+def periods(force: str | None, threshold: int) -> list[Period]:
     """The periods offered for a force (None: every force), newest first: all time
     (every published month), then each year (April to March) of four whole quarters,
     each whole quarter and each month published, each only if it holds at least the
     threshold of its responses."""
     published = published_months()
-    bases = tallies(Filters(force, Period.parse(ALL_TIME), None)).by_month()
+    bases = tallies(Filters(force, Period.named(ALL_TIME), None)).by_month()
 
-    def enough(start, count):
+    def enough(start: date, count: int) -> bool:
         return sum(bases.get(months.shift(start, i), 0) for i in range(count)) >= threshold
 
     quarters = whole_quarters(published)
-    choices = [Period.parse(ALL_TIME)] if sum(bases.values()) >= threshold else []
+    choices = [Period.named(ALL_TIME)] if sum(bases.values()) >= threshold else []
     choices += [
-        Period.parse(year_key(end))
+        Period.named(year_key(end))
         for end in reversed(whole_years(quarters))
         if enough(months.shift(end, -12), 12)
     ]
     choices += [
-        Period.parse(months.quarter_key(start)) for start in reversed(quarters) if enough(start, 3)
+        Period.named(months.quarter_key(start)) for start in reversed(quarters) if enough(start, 3)
     ]
-    choices += [Period.parse(f"{m:%Y-%m}") for m in reversed(published) if enough(m, 1)]
+    choices += [Period.named(f"{m:%Y-%m}") for m in reversed(published) if enough(m, 1)]
     return choices
 
 
-def tallies(filters, by_force=False):
+def tallies(
+    filters: Filters, by_force: bool = False
+) -> TallyQuerySet[AnswerTally] | NationalQuerySet[NationalTally]:
     """The tally rows ``filters`` select: for every force together, from the national
     rows (a fortieth as many), unless they are wanted ``by_force``."""
     model = AnswerTally if filters.force or by_force else NationalTally
@@ -91,18 +115,22 @@ def tallies(filters, by_force=False):
 
 @dataclass(frozen=True)
 class QuestionResult:
-    question: object
+    question: Question
     table: disclosure.Table | None  # None for a breakdown
-    labels: dict
-    groups: tuple = ()  # (group key, group label, Table), for a breakdown
+    labels: dict[str, StrOrPromise]
+    # (group key, group label, Table), for a breakdown
+    groups: tuple[tuple[str, StrOrPromise, disclosure.Table], ...] = ()
 
     @property
-    def answers(self):
-        """(label, cell) pairs of the overall table, in the questionnaire's order."""
+    def answers(self) -> list[tuple[StrOrPromise, disclosure.Cell]]:
+        """(label, cell) pairs of the overall table, in the questionnaire's order; none
+        for a breakdown."""
+        if self.table is None:
+            return []
         return [(self.labels[cell.key], cell) for cell in self.table.cells]
 
     @property
-    def diverging(self):
+    def diverging(self) -> list[tuple[float, float, str]] | None:
         """For agreement and frequency scales: SVG segments (x, width, colour) of a bar
         diverging from the middle, negative answers to the left, positive to the right,
         the neutral one across the middle. None when a needed cell is hidden."""
@@ -111,12 +139,16 @@ class QuestionResult:
             return None
         cells = {cell.key: cell for cell in self.table.cells}
         negative, neutral, positive = scale
-        if any(cells[key].hidden for key in (*negative, *positive, *neutral)):
-            return None
         # Only the scale's own answers: another ("Does not apply to me") may be hidden.
-        half = {key: cells[key].percent / 2 for key in (*negative, *neutral, *positive)}
+        half = {}
+        for key in (*negative, *neutral, *positive):
+            percent = cells[key].percent
+            if percent is None:  # hidden
+                return None
+            half[key] = percent / 2
         middle = sum(half[key] for key in neutral) / 2
-        segments, x = [], 50 - middle
+        segments: list[tuple[float, float, str]] = []
+        x = 50 - middle
         for key, colour in zip(negative, NEGATIVE_COLOURS, strict=False):
             x -= half[key]
             segments.append((x, half[key], colour))
@@ -133,17 +165,17 @@ class QuestionResult:
 @dataclass(frozen=True)
 class Results:
     shown_base: int | None  # published; None when too few respondents match
-    sections: list  # (section, [QuestionResult])
-    groups: tuple = ()  # (key, label) of a breakdown's groups
-    breakdowns: tuple = ()  # (key, label) of the breakdowns these filters allow
+    sections: list[tuple[Section, list[QuestionResult]]]
+    groups: tuple[Labelled, ...] = ()  # a breakdown's groups
+    breakdowns: tuple[Labelled, ...] = ()  # the breakdowns these filters allow
     breakdown_unavailable: bool = False  # the breakdown asked for is not allowed here
 
     @property
-    def suppressed(self):
+    def suppressed(self) -> bool:
         return self.shown_base is None
 
 
-def _areas_named(period):
+def _areas_named(period: Period) -> bool:
     """Whether anyone who did not report can have named a force area in ``period`` (a
     version asking for it was live in one of its months): only then can one force's
     results hold people who did not report. Decided from the questionnaire's dates and
@@ -157,7 +189,9 @@ def _areas_named(period):
     return newest is not None and newest >= first
 
 
-def _closed_questions(filters):
+def _closed_questions(
+    filters: Filters,
+) -> Iterator[tuple[Section, list[tuple[Question, Sequence[Choice]]]]]:
     """(section, [(question, choices)]) of the closed questions that apply under the
     filters, leaving out only what cannot happen under them. One force's view leaves
     out the questions that chose the force, and it holds reporters alone unless the
@@ -168,6 +202,7 @@ def _closed_questions(filters):
     reporters = filters.reported is True or (
         filters.force is not None and filters.reported is None and not _areas_named(filters.period)
     )
+    sections: Sequence[Section]
     if filters.reported is False:
         sections = QUESTIONNAIRE.sections_for(Audience.NOT_REPORTED)
     elif reporters:
@@ -175,13 +210,13 @@ def _closed_questions(filters):
     else:
         sections = QUESTIONNAIRE.sections
     for section in [ELIGIBILITY, *sections]:
-        questions = []
+        questions: list[tuple[Question, Sequence[Choice]]] = []
         for question in section.questions:
             if question.kind is Kind.TEXT or question.key == AGE_GATE:
                 continue
             if question.key in FORCE_QUESTIONS and filters.force:
                 continue
-            choices = question.choices
+            choices: Sequence[Choice] = question.choices
             if question.key == "reported" and filters.reported is False:
                 continue
             if question.key == "reported" and reporters:
@@ -191,7 +226,7 @@ def _closed_questions(filters):
             yield section, questions
 
 
-def results(filters, threshold):
+def results(filters: Filters, threshold: int) -> Results:
     """Every closed question's protected distribution under the filters, broken down by
     force or an "about you" question if the filters ask and every group allows: one
     query for the counts, one more for a breakdown."""
@@ -204,9 +239,9 @@ def results(filters, threshold):
         if filters.breakdown not in dict(offered):
             return Results(shown_base, [], breakdowns=offered, breakdown_unavailable=True)
         return _breakdown(filters, threshold, shown_base, offered)
-    sections = []
+    sections: list[tuple[Section, list[QuestionResult]]] = []
     for section, questions in _closed_questions(filters):
-        rows = []
+        rows: list[QuestionResult] = []
         for question, choices in questions:
             distribution = {c.key: counts.get((question.key, c.key), NONE) for c in choices}
             answered = counts.get((question.key, ""), NONE)
@@ -216,28 +251,28 @@ def results(filters, threshold):
     return Results(shown_base, sections, breakdowns=offered)
 
 
-def _labels(choices):
+def _labels(choices: Iterable[Choice]) -> dict[str, StrOrPromise]:
     return {c.key: c.label for c in choices}
 
 
-def _offered(table, groups):
+def _offered(table: disclosure.Table, groups: Collection[str]) -> bool:
     """Whether a breakdown into ``groups`` may be offered, judged from the published
     table of the question that makes the groups: shown, of at least SMALL_TABLE
     answers (where zeros are shown), and no group's cell hidden, so that every group is
     empty or holds at least the threshold. Everything it depends on is on the page
     already, so offering a breakdown or not tells an analyst nothing more
     (docs/disclosure.md, "Breakdowns")."""
-    if table.suppressed or table.base < disclosure.SMALL_TABLE:
+    if table.base is None or table.base < disclosure.SMALL_TABLE:  # None: suppressed
         return False
     return not any(cell.hidden for cell in table.cells if cell.key in groups)
 
 
-def breakdown_label(key):
+def breakdown_label(key: str) -> StrOrPromise:
     """What a breakdown's key (BY_FORCE or a key in BY_QUESTION) is called."""
     return _("Force") if key == BY_FORCE else QUESTIONNAIRE.questions[key].text
 
 
-def _breakdowns(filters, counts, threshold):
+def _breakdowns(filters: Filters, counts: Counts, threshold: int) -> Iterator[Labelled]:
     """(key, label) of each breakdown the filters allow, in the order offered."""
     by = [(BY_FORCE, "force")] if filters.force is None else []
     by += [(key, key) for key in BY_QUESTION]
@@ -245,21 +280,24 @@ def _breakdowns(filters, counts, threshold):
         question = QUESTIONNAIRE.questions[asked]
         distribution = {c.key: counts.get((asked, c.key), NONE) for c in question.choices}
         table = disclosure.protect(distribution, counts.get((asked, ""), NONE), threshold)
-        groups = FORCE_SLUGS if key == BY_FORCE else distribution
+        groups: Collection[str] = FORCE_SLUGS if key == BY_FORCE else distribution
         if _offered(table, groups):
             yield key, breakdown_label(key)
 
 
-def _breakdown(filters, threshold, shown_base, offered):
+def _breakdown(
+    filters: Filters, threshold: int, shown_base: int, offered: tuple[Labelled, ...]
+) -> Results:
+    groups: list[Labelled]
     if filters.breakdown == BY_FORCE:
         counts = tallies(filters, by_force=True).counted("force", "question", "choice")
         groups = list(FORCES)
     else:
         by = QUESTIONNAIRE.questions[filters.breakdown]
         counts, groups = counts_by_answer(filters, by.key), list(_labels(by.choices).items())
-    sections = []
+    sections: list[tuple[Section, list[QuestionResult]]] = []
     for section, questions in _closed_questions(filters):
-        rows = []
+        rows: list[QuestionResult] = []
         for question, choices in questions:
             by_group = tuple(
                 (
@@ -281,7 +319,7 @@ def _breakdown(filters, threshold, shown_base, offered):
 @dataclass(frozen=True)
 class CommentGroup:
     label: str
-    texts: list  # redacted, in random order
+    texts: list[str]  # redacted, in random order
 
 
 # A page shows whole groups of comments, newest first, until it holds at least this
@@ -289,7 +327,7 @@ class CommentGroup:
 FREE_TEXT_PAGE = 200
 
 
-def comment_groups(threshold):
+def comment_groups(threshold: int) -> CommentGroups:
     """The comment groups that may be published, newest first, as (force or "", first
     month of the quarter, reported) -> comments: every force's, every whole published
     quarter's and both reporter statuses' comments that number at least the threshold
@@ -312,11 +350,12 @@ def comment_groups(threshold):
     }
 
 
-def free_texts(filters, threshold):
+def free_texts(filters: Filters, threshold: int) -> tuple[list[CommentGroup], bool]:
     """Redacted comments under the filters, from whole publication groups only: each
     group inside the filters shown whole, newest first, until the page holds
     FREE_TEXT_PAGE comments. Returns (groups, whether more groups match than shown)."""
-    chosen, total, more = [], 0, False
+    chosen: list[tuple[str, date, bool]] = []
+    total, more = 0, False
     for (force, quarter, reported), comments in comment_groups(threshold).items():
         inside = quarter in filters.period and months.shift(quarter, 2) in filters.period
         if (
@@ -335,7 +374,7 @@ def free_texts(filters, threshold):
         chosen.append((force, quarter, reported))
         total += comments
     names = dict(FORCES)
-    result = []
+    result: list[CommentGroup] = []
     for force, quarter, reported in chosen:
         written = (
             SurveyResponse.objects.in_quarter(quarter)
@@ -345,14 +384,16 @@ def free_texts(filters, threshold):
         texts = written.order_by("id").values_list("free_text", flat=True)
         label = _("%(who)s, %(quarter)s, %(reported)s") % {
             "who": names.get(force, _("No force given")),
-            "quarter": Period.parse(months.quarter_key(quarter)).label,
+            "quarter": Period.named(months.quarter_key(quarter)).label,
             "reported": _("reported") if reported else _("did not report"),
         }
         result.append(CommentGroup(label, [redact(text) for text in texts]))
     return result, more
 
 
-def in_comment_group(response, groups):
+def in_comment_group(
+    response: SurveyResponse, groups: Mapping[tuple[str, date, bool], int]
+) -> bool:
     """Whether a response's comment belongs to a group that may be published
     (``groups``: from comment_groups)."""
     month = response.submitted_month
@@ -387,7 +428,7 @@ class Share:
     part: int  # the published number giving the positive answers
 
     @classmethod
-    def of(cls, part, whole):
+    def of(cls, part: int, whole: int) -> Self:
         p, n = min(part / whole, 1), whole
         middle = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
         half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
@@ -404,7 +445,7 @@ class Measure:
     previous: Share | None = None  # the previous comparable period, when both show
 
     @property
-    def difference(self):
+    def difference(self) -> str:
         """ "higher" or "lower" when England and Wales lies outside this share's interval,
         "similar" when inside, "" when there is nothing to compare."""
         if self.share is None or self.national is None:
@@ -416,35 +457,37 @@ class Measure:
         return "similar"
 
     @property
-    def change(self):
+    def change(self) -> int | None:
         """Percentage points since the previous comparable period, or None."""
         if self.share is None or self.previous is None:
             return None
         return self.share.percent - self.previous.percent
 
     @property
-    def size_of_change(self):
+    def size_of_change(self) -> int:
         """How many points the share rose or fell (for wording the change)."""
         return abs(self.change or 0)
 
     @property
-    def clear_change(self):
+    def clear_change(self) -> bool:
         """Whether the change is larger than chance would probably make it: outside the
         95% interval of the difference between two independent samples of these sizes,
         from their pooled share, widened by the noise and rounding each published count
         carries (disclosure.PUBLISHED_VARIANCE, in both the part and the base)."""
-        if self.change is None:
-            return False
         now, before = self.share, self.previous
+        if now is None or before is None:  # no change to judge
+            return False
         p = (now.part + before.part) / (now.base + before.base)
         sampling = p * (1 - p) * (1 / now.base + 1 / before.base)
         published = (
             disclosure.PUBLISHED_VARIANCE * (1 + p * p) * (1 / now.base**2 + 1 / before.base**2)
         )
-        return abs(self.change) > 100 * Z * math.sqrt(sampling + published)
+        return abs(now.percent - before.percent) > 100 * Z * math.sqrt(sampling + published)
 
 
-def positive_cells(counts, group, key, positive, threshold):
+def positive_cells(
+    counts: Counts, group: tuple[object, ...], key: str, positive: Iterable[str], threshold: int
+) -> tuple[int, int] | None:
     """(shown positive answers, shown number who answered) of question ``key``'s
     protected table, from ``counts`` keyed (*group, question, choice); None when the
     table is withheld or a positive cell hidden. Key measures and trend points read
@@ -452,19 +495,27 @@ def positive_cells(counts, group, key, positive, threshold):
     question = QUESTIONNAIRE.questions[key]
     distribution = {c.key: counts.get((*group, key, c.key), NONE) for c in question.choices}
     table = disclosure.protect(distribution, counts.get((*group, key, ""), NONE), threshold)
-    cells = {cell.key: cell for cell in table.cells}
-    if table.suppressed or any(cells[k].hidden for k in positive):
+    if table.base is None:  # suppressed
         return None
-    return sum(cells[k].count for k in positive), table.base
+    cells = {cell.key: cell.count for cell in table.cells}
+    shown = 0
+    for k in positive:
+        count = cells[k]
+        if count is None:  # a positive cell hidden
+            return None
+        shown += count
+    return shown, table.base
 
 
-def _share(counts, key, positive, threshold):
+def _share(counts: Counts, key: str, positive: Iterable[str], threshold: int) -> Share | None:
     """A key measure's Share, or None when its table cannot show it."""
     shown = positive_cells(counts, (), key, positive, threshold)
     return Share.of(*shown) if shown else None
 
 
-def key_measures(filters, threshold, previous=None):
+def key_measures(
+    filters: Filters, threshold: int, previous: Period | None = None
+) -> list[Measure]:
     """The headline view: each key measure under the filters, beside England and Wales
     for one force's view (a force analyst may see the national figure, never another
     force's), and beside the ``previous`` comparable period when one is offered. All
@@ -472,13 +523,13 @@ def key_measures(filters, threshold, previous=None):
     measures = [m for m in KEY_MEASURES if m[0] in QUESTIONNAIRE.questions]
     keys = [key for key, _positive, _label in measures]
 
-    def shares(chosen):
+    def shares(chosen: Filters) -> dict[str, Share | None]:
         counts = tallies(chosen).filter(question__in=keys).counted("question", "choice")
         return {key: _share(counts, key, positive, threshold) for key, positive, _ in measures}
 
     mine = shares(filters)
     national = shares(Filters(None, filters.period, filters.reported)) if filters.force else {}
-    before = {}
+    before: dict[str, Share | None] = {}
     if previous is not None:
         before = shares(Filters(filters.force, previous, filters.reported))
     return [

@@ -8,27 +8,48 @@ not write it, is said beside it. Everything that a Django upgrade could change u
 these statements goes through ``compiled()``, which tests/test_sql.py checks.
 """
 
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
+from django.db.models import ForeignObjectRel, Model, QuerySet
+from psycopg import Copy
 from psycopg import sql as psycopg_sql
 
+if TYPE_CHECKING:
+    from surveys.models import SurveyResponse
 
-def _table(model):
+# A row of cross_tab: (group, question, choice, responses, summed record keys).
+CrossTabRow = tuple[str, str, str, int, int]
+
+
+def _table(model: str | type[Model]) -> str:
     """A model's table, quoted, by model name ("answertally") or class."""
     if isinstance(model, str):
         model = apps.get_model("surveys", model)
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _names(*models):
+def _names(*models: str) -> dict[str, str]:
     """{model name: its quoted table}, for str.format."""
     return {model: _table(model) for model in models}
 
 
-def compiled(queryset):
+def _column(model: type[Model], name: str) -> str:
+    """The column of a model's field, by name or attname, unquoted."""
+    field = model._meta.get_field(name)
+    if isinstance(field, ForeignObjectRel) or field.column is None:
+        raise FieldDoesNotExist(f"{model.__name__}.{name} has no column")
+    return field.column
+
+
+def compiled(queryset: QuerySet[Model, object]) -> tuple[str, tuple[Any, ...]]:
     """(SQL, params) of the query a query set would run, for use inside a statement of
     our own. Django documents ``str(queryset.query)`` only for reading, not running;
     ``sql_with_params()`` is its runnable form, and the one internal API this module
@@ -36,19 +57,19 @@ def compiled(queryset):
     return queryset.order_by().query.sql_with_params()
 
 
-def unlimited_time(cursor):
+def unlimited_time(cursor: CursorWrapper) -> None:
     """Lift the web's statement timeout for the rest of the caller's transaction: for
     the scheduled jobs, whose statements may take minutes at a million responses."""
     cursor.execute("SET LOCAL statement_timeout = 0")
 
 
-def give_up_waiting_after(cursor, seconds):
+def give_up_waiting_after(cursor: CursorWrapper, seconds: float) -> None:
     """Fail a statement that waits for a lock longer than ``seconds``, for the rest of
     the caller's transaction, rather than hold every submission up behind it."""
     cursor.execute(f"SET LOCAL lock_timeout = '{int(seconds)}s'")
 
 
-def lock(cursor, name):
+def lock(cursor: CursorWrapper, name: str) -> None:
     """Wait for, then hold until the caller's transaction ends, the lock called
     ``name``: one publisher at a time."""
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
@@ -103,7 +124,7 @@ _CATCH_UP = """
 """
 
 
-def catch_up(*, answered_apart, free_text, keys):
+def catch_up(*, answered_apart: Collection[str], free_text: str, keys: int) -> int:
     """Count every queued response into the tally; return how many (the parameters:
     AnswerTally.objects.catch_up)."""
     with connection.cursor() as cursor:
@@ -111,7 +132,8 @@ def catch_up(*, answered_apart, free_text, keys):
             _CATCH_UP.format(**_names("untalliedresponse", "surveyresponse", "answertally")),
             {"apart": sorted(answered_apart), "free_text": free_text, "keys": keys},
         )
-        return cursor.fetchone()[0]
+        counted: int = cursor.fetchone()[0]
+        return counted
 
 
 # Answers counted against the answer to one "about you" question. surveys_choices gives
@@ -138,7 +160,9 @@ _CROSS_TAB = """
 """
 
 
-def cross_tab(responses, by_questions, multiple):
+def cross_tab(
+    responses: "QuerySet[SurveyResponse]", by_questions: list[str], multiple: list[str]
+) -> list[CrossTabRow]:
     """(group, question, choice, responses, summed record keys) for the responses a
     query set selects, grouped by their answers to ``by_questions``; ``multiple``: the
     multiple-choice questions, whose answering is counted apart."""
@@ -159,7 +183,12 @@ _COUNT_BREAKDOWNS = """
 """
 
 
-def count_breakdowns(responses, by_questions, multiple, keys):
+def count_breakdowns(
+    responses: "QuerySet[SurveyResponse]",
+    by_questions: list[str],
+    multiple: list[str],
+    keys: int,
+) -> None:
     """Count the responses a query set selects into BreakdownTally, by month and
     reporter status, grouped by their answers to ``by_questions`` (``multiple``: as for
     cross_tab; ``keys``: RECORD_KEYS)."""
@@ -186,23 +215,21 @@ _ADD_UP_NATIONAL = """
 """
 
 
-def add_up_national(months, keys):
+def add_up_national(months: list[date], keys: int) -> None:
     """Add up AnswerTally's rows for ``months`` into NationalTally's."""
     tables = _names("nationaltally", "answertally")
     with connection.cursor() as cursor:
         cursor.execute(_ADD_UP_NATIONAL.format(**tables), {"months": months, "keys": keys})
 
 
-def delete(queryset):
+def delete(queryset: QuerySet[Model, object]) -> int:
     """Delete the rows a query set selects, in one statement, and return how many.
     QuerySet.delete() loads every row first, to cascade and send signals: minutes for
     a month of responses. Nothing here needs either: the tables purged have no signals,
     and a foreign key left pointing at a deleted row stops the statement."""
     model = queryset.model
     keys = [field.attname for field in model._meta.pk_fields]
-    columns = ", ".join(
-        connection.ops.quote_name(model._meta.get_field(key).column) for key in keys
-    )
+    columns = ", ".join(connection.ops.quote_name(_column(model, key)) for key in keys)
     try:
         selected, params = compiled(queryset.values_list(*keys))
     except EmptyResultSet:  # the query set can select nothing: filter(month__in=[])
@@ -212,10 +239,11 @@ def delete(queryset):
             f"DELETE FROM {_table(model)} WHERE ({columns}) IN ({selected})",  # noqa: S608
             params,
         )
-        return cursor.rowcount
+        deleted: int = cursor.rowcount
+        return deleted
 
 
-def rewrite_in_key_order(*models):
+def rewrite_in_key_order(*models: type[Model]) -> None:
     """Rewrite each model's table in the order of its primary key (PostgreSQL CLUSTER),
     then gather fresh statistics. Django has no CLUSTER."""
     with connection.cursor() as cursor:
@@ -226,17 +254,17 @@ def rewrite_in_key_order(*models):
             cursor.execute(f"ANALYZE {_table(model)}")
 
 
-def analyze(*models):
+def analyze(*models: type[Model]) -> None:
     """Fresh planner statistics for the models' tables, after a bulk load."""
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(_table(model) for model in models)}")
 
 
 @contextmanager
-def copy_into(model, fields):
+def copy_into(model: type[Model], fields: Iterable[str]) -> Iterator[Copy]:
     """A psycopg Copy to write rows of ``fields`` into a model's table with COPY, inside
     the caller's transaction: a bulk load a hundred times as fast as bulk_create."""
-    columns = [model._meta.get_field(name).column for name in fields]
+    columns = [_column(model, name) for name in fields]
     statement = psycopg_sql.SQL("COPY {} ({}) FROM STDIN").format(
         psycopg_sql.Identifier(model._meta.db_table),
         psycopg_sql.SQL(", ").join(map(psycopg_sql.Identifier, columns)),
@@ -261,7 +289,7 @@ _GRANTS = [
 ]
 
 
-def grant(using_connection, role):
+def grant(using_connection: BaseDatabaseWrapper, role: str) -> None:
     """Give ``role`` exactly the app's privileges (surveys.database_roles)."""
     names = {
         "app": psycopg_sql.Identifier(role),

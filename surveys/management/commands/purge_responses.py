@@ -1,9 +1,10 @@
 """Delete responses past their retention period, with their answers and counts."""
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from surveys import months, sql
@@ -26,7 +27,7 @@ class Command(RunsAsOwner, BaseCommand):  # deletes whole months: surveys/databa
         "their answers, tallies and publication, and record how many in the audit log."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--older-than-months",
             type=int,
@@ -34,7 +35,7 @@ class Command(RunsAsOwner, BaseCommand):  # deletes whole months: surveys/databa
             help="Default: RETENTION_MONTHS (%(default)s), the period the privacy notice gives.",
         )
 
-    def handle(self, *args, older_than_months, **options):
+    def handle(self, *args: Any, older_than_months: int, **options: Any) -> None:
         if older_than_months < 1:
             raise CommandError("--older-than-months must be at least 1.")
         this_month = date.today().replace(day=1)

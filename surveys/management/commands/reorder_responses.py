@@ -1,6 +1,8 @@
 """Rewrite the respondent tables in the order of their random keys, so that the order
 rows lie on disk stops matching the order respondents submitted in."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
@@ -22,7 +24,7 @@ class Command(RunsAsOwner, BaseCommand):  # CLUSTER needs the owner role
         "Run it daily at a quiet hour: submissions wait while a table is rewritten."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             sql.unlimited_time(cursor)  # a million rows take a while
             # Rather than queue behind a long query while every submission queues behind it.

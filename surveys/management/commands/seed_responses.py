@@ -10,10 +10,12 @@ import json
 import math
 import random
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from surveys import sql
@@ -34,6 +36,8 @@ from surveys.questionnaire import (
     REPORTED_MYSELF,
     Audience,
     Kind,
+    Question,
+    Questionnaire,
     live,
 )
 
@@ -77,7 +81,7 @@ POPULATION = {
     "west-midlands": 2950, "west-yorkshire": 2380, "wiltshire": 740,
 }  # fmt: skip
 REALISTIC_A_YEAR = 3000
-PROFILES = {
+PROFILES: dict[str, tuple[Callable[[str], int], float]] = {
     # (weights by force, share of non-reporters)
     "stress": (lambda slug: FORCE_WEIGHTS.get(slug, 1), 0.20),
     "realistic": (POPULATION.__getitem__, 0.10),
@@ -99,8 +103,9 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
         "realistic for the national survey's volume, about 3,000 a year, split across "
         "forces by the people they serve."
     )
+    not_reported: float  # the profile's share of people who did not report
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--count",
             type=int,
@@ -113,7 +118,15 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
         )
         parser.add_argument("--profile", choices=sorted(PROFILES), default="stress")
 
-    def handle(self, *args, count, force, seed, profile, **options):
+    def handle(
+        self,
+        *args: Any,
+        count: int | None,
+        force: str | None,
+        seed: int | None,
+        profile: str,
+        **options: Any,
+    ) -> None:
         span = settings.RETENTION_MONTHS if profile == "realistic" else MONTHS_BACK
         if count is None:
             if profile != "realistic":
@@ -141,7 +154,7 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
             fields = ["id", "questionnaire_version", "force", "reported", "submitted_month"]
             fields += ["choices", "free_text", "record_key"]
             with sql.copy_into(SurveyResponse, fields) as responses:
-                ids = []
+                ids: list[uuid.UUID] = []
                 for _ in range(count):
                     # Ids are random whatever the seed: two runs with one seed (for two
                     # forces, say) must not collide.
@@ -184,7 +197,14 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
             )
         )
 
-    def _answers(self, rng, questionnaire, force, quality, fixed_force):
+    def _answers(
+        self,
+        rng: random.Random,
+        questionnaire: Questionnaire,
+        force: str,
+        quality: float,
+        fixed_force: str | None,
+    ) -> dict[str, str | list[str]]:
         """One respondent's answers, by question key."""
         if fixed_force:
             reported = rng.choice([REPORTED_MYSELF, REPORTED_BY_SOMEONE_ELSE])
@@ -196,7 +216,7 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
             )[0]
         audience = Audience.NOT_REPORTED if reported == NOT_REPORTED_ANSWER else Audience.REPORTED
         experience = quality + rng.gauss(0, 1)
-        answers = {"reported": reported}
+        answers: dict[str, str | list[str]] = {"reported": reported}
         for section in questionnaire.sections_for(audience):
             for question in section.questions:
                 if question.key in FORCE_QUESTIONS:
@@ -214,7 +234,7 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
         return answers
 
     @staticmethod
-    def _several(rng, question):
+    def _several(rng: random.Random, question: Question) -> list[str]:
         ordinary = [c.key for c in question.choices if not c.exclusive]
         picked = [key for i, key in enumerate(ordinary) if rng.random() < 0.45 / (1 + i * 0.3)]
         exclusive = [c.key for c in question.choices if c.exclusive]
@@ -223,7 +243,7 @@ class Command(RunsAsOwner, BaseCommand):  # bulk loads and analyses: surveys/dat
         return picked
 
     @staticmethod
-    def _one(rng, question, experience):
+    def _one(rng: random.Random, question: Question, experience: float) -> str:
         ordinary = [c.key for c in question.choices if not c.exclusive]
         exclusive = [c.key for c in question.choices if c.exclusive]
         if exclusive and rng.random() < 0.05:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "a short queue keeps that quick and says nothing of when anyone responded."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             # A queue left to grow (say, the schedule stopped) may outlast the web's
             # 30-second statement timeout; this is where it is worked off.
