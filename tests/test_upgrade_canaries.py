@@ -4,21 +4,27 @@ these red rather than leaving the app silently wrong. Each guards one seam, whos
 docstring says what it relies on:
 
 - surveys.forms.ValidationOnly: fields shared between forms that are only validated,
-  and bound fields made without Django's BoundField.__init__.
+  and bound fields made without Django's BoundField.__init__;
+- surveys.kept.KeptPage: gzip written as Django's GZipMiddleware writes it.
 
 If one fails after an upgrade, read the seam's docstring: change the seam to match the
 new behaviour, or drop the optimisation for Django's documented way, and measure
 (make bench).
 """
 
+import gzip
 import inspect
 import pickle
 
+import pytest
 from django.forms import BoundField
-from django.http import QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.gzip import GZipMiddleware
+from django.utils.text import compress_string
 
 from surveys import tokens
 from surveys.forms import EligibilityForm, SurveyForm, ValidationOnly
+from surveys.kept import SLOT, KeptPage
 from surveys.questionnaire import AGE_GATE, FREE_TEXT_MAX_LENGTH, YES, live
 from tests.survey_data import submission
 
@@ -123,3 +129,62 @@ def test_validating_forms_never_changes_the_fields_they_share():
         ).is_valid()
         EligibilityForm(data, validation_only=True).is_valid()
     assert [pickle.dumps(dict(each)) for each in forms_fields] == before
+
+
+# ---- surveys.kept.KeptPage ---------------------------------------------------------------
+
+ACCEPT_ENCODINGS = [
+    "gzip",
+    "gzip, deflate, br",
+    "br, gzip;q=0.5",
+    "x-gzip",
+    "gzip;q=0",
+    "GZIP",
+    "Gzip",
+    "gzipped",
+    "deflate, br",
+    "identity",
+    "*",
+    "",
+]
+
+
+def _request(accept_encoding):
+    request = HttpRequest()
+    request.META["HTTP_ACCEPT_ENCODING"] = accept_encoding
+    return request
+
+
+@pytest.mark.parametrize("accept_encoding", ACCEPT_ENCODINGS)
+def test_kept_pages_are_compressed_exactly_when_djangos_middleware_would(accept_encoding):
+    request = _request(accept_encoding)
+    page = HttpResponse(b"<p>A page long enough to be worth compressing.</p>" * 20)
+    by_django = GZipMiddleware(lambda request: page).process_response(request, page)
+    compressed = by_django.get("Content-Encoding") == "gzip"
+    assert KeptPage.accepts_gzip(request) is compressed
+
+
+def test_djangos_middleware_leaves_a_kept_page_compressed_once():
+    kept = KeptPage(f"<p>{SLOT}</p>" + "<p></p>" * 99).response(_request("gzip"), b"token")
+    content = kept.content
+    after = GZipMiddleware(lambda request: kept).process_response(_request("gzip"), kept)
+    assert after.content == content
+    assert after["Content-Encoding"] == "gzip"
+    assert gzip.decompress(after.content) == b"<p>token</p>" + b"<p></p>" * 99
+
+
+def test_djangos_defence_against_breach_is_a_random_length_name_in_the_gzip_header():
+    """Kept pages copy it: a name of 1 to max_random_bytes letters in each header."""
+    limit = GZipMiddleware.max_random_bytes
+    assert isinstance(limit, int)
+    assert limit > 1
+    content = b"<p>A page long enough to be worth compressing.</p>" * 20
+    djangos = {compress_string(content, max_random_bytes=limit) for _ in range(50)}
+    ours = {KeptPage(content.decode()).gzipped(b"") for _ in range(50)}
+    for name, replies in (("Django", djangos), ("kept pages", ours)):
+        assert len({len(reply) for reply in replies}) > 1, name
+        for reply in replies:
+            assert reply[3] & gzip.FNAME, name
+            name_length = reply.index(b"\x00", 10) - 10
+            assert name_length <= limit, name
+            assert gzip.decompress(reply) == content, name
