@@ -12,7 +12,6 @@ import secrets
 import uuid
 from typing import NamedTuple
 
-import psycopg
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Func
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys.forces import FORCE_SLUGS
+from surveys.prepared import fetch_one_prepared
 from surveys.questionnaire import (
     FORCE_QUESTIONS,
     FREE_TEXT_QUESTION,
@@ -80,32 +80,23 @@ class ResponseManager(models.Manager):
         """
         force = self.model.force_of(answers)
         choices, free_text = self.model.stored(answers)
-        # Django's cursor checks the connection's health and translates errors; the
-        # statement itself goes through a psycopg cursor that binds on the server, so
-        # that the free text travels as a parameter rather than quoted into the SQL. It
-        # is prepared once per connection: parsing and planning it took PostgreSQL
-        # longer than the insert of a bare row (settings: prepare_threshold).
-        with (
-            connection.cursor() as django_cursor,
-            connection.wrap_database_errors,
-            psycopg.Cursor(django_cursor.connection) as cursor,
-        ):
-            cursor.execute(
-                self._RECORD,
-                {
-                    "nonce": nonce,
-                    "month": (day or timezone.localdate()).replace(day=1),
-                    "id": uuid.uuid4(),
-                    "version": version,
-                    "force": force,
-                    "reported": answers.get("reported") in REPORTED_CHOICES,
-                    "choices": json.dumps(choices, separators=(",", ":")),
-                    "free_text": free_text,
-                    "record_key": new_record_key(),
-                },
-                prepare=True,
-            )
-            stored = cursor.fetchone()
+        # Bound on the server, so that the free text travels as a parameter rather than
+        # quoted into the SQL, and prepared once per connection: parsing and planning it
+        # took PostgreSQL longer than the insert of a bare row (surveys.prepared).
+        stored = fetch_one_prepared(
+            self._RECORD,
+            {
+                "nonce": nonce,
+                "month": (day or timezone.localdate()).replace(day=1),
+                "id": uuid.uuid4(),
+                "version": version,
+                "force": force,
+                "reported": answers.get("reported") in REPORTED_CHOICES,
+                "choices": json.dumps(choices, separators=(",", ":")),
+                "free_text": free_text,
+                "record_key": new_record_key(),
+            },
+        )
         return stored[0] if stored else None
 
 

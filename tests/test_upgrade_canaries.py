@@ -5,7 +5,8 @@ docstring says what it relies on:
 
 - surveys.forms.ValidationOnly: fields shared between forms that are only validated,
   and bound fields made without Django's BoundField.__init__;
-- surveys.kept.KeptPage: gzip written as Django's GZipMiddleware writes it.
+- surveys.kept.KeptPage: gzip written as Django's GZipMiddleware writes it;
+- surveys.prepared.fetch_one_prepared: a psycopg cursor on Django's connection.
 
 If one fails after an upgrade, read the seam's docstring: change the seam to match the
 new behaviour, or drop the optimisation for Django's documented way, and measure
@@ -16,7 +17,10 @@ import gzip
 import inspect
 import pickle
 
+import psycopg
 import pytest
+from django import db
+from django.db import connection
 from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.gzip import GZipMiddleware
@@ -188,3 +192,40 @@ def test_djangos_defence_against_breach_is_a_random_length_name_in_the_gzip_head
             name_length = reply.index(b"\x00", 10) - 10
             assert name_length <= limit, name
             assert gzip.decompress(reply) == content, name
+
+
+# ---- surveys.prepared.fetch_one_prepared ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_djangos_connection_is_a_psycopg_connection_whose_cursors_can_prepare():
+    with connection.cursor():
+        assert isinstance(connection.connection, psycopg.Connection)
+    assert "prepare" in inspect.signature(psycopg.Cursor.execute).parameters
+    with connection.cursor(), psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute("SELECT %(text)s::text", {"text": "it's bound"}, prepare=True)
+        assert cursor.fetchone() == ("it's bound",)
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1%'"
+        )
+        assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("raised", "caught", "checked"),
+    [
+        (psycopg.OperationalError, db.OperationalError, True),
+        (psycopg.InterfaceError, db.InterfaceError, True),
+        (psycopg.errors.UniqueViolation, db.IntegrityError, False),
+    ],
+)
+def test_djangos_error_wrapper_turns_psycopgs_errors_into_djangos(raised, caught, checked):
+    """The views catch django.db's errors, and Django checks a connection such an error
+    went through when the request ends, closing it if broken (not for a refused row)."""
+    connection.ensure_connection()
+    connection.errors_occurred = False
+    with pytest.raises(caught) as error, connection.wrap_database_errors:
+        raise raised("the database went away")
+    assert isinstance(error.value.__cause__, raised)
+    assert connection.errors_occurred is checked
