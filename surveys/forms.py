@@ -137,7 +137,7 @@ class ValidationOnly:
 
     Every submission's form is built and validated. Building its fields costs about
     0.9 ms, most of what the app spends on a submission; Django's BoundField, which
-    works out ids, labels and help text for each field when it is made, some 0.07 ms
+    works out ids, labels and help text for each field when it is made, some 0.1 ms
     more. So a form that is only validated (``validation_only=True``):
 
     - shares its fields with every such form: ``fields(build, *args)`` builds them once
