@@ -126,7 +126,7 @@ _database.setdefault("OPTIONS", {})
 # without, 800 ms with, for ten queued responses).
 _database["OPTIONS"].setdefault("options", "-c statement_timeout=30000 -c jit=off")
 _database["OPTIONS"].setdefault("connect_timeout", 5)
-# Statements are prepared where the code asks for it (execute(..., prepare=True): the
+# Statements are prepared where the code asks for it (surveys.prepared: the
 # submission's statement) and nowhere else. Django's default, None, turns psycopg's
 # prepared statements off altogether, even those asked for; psycopg's own, 5, would
 # prepare any query seen five times.

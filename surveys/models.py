@@ -14,10 +14,9 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
-import psycopg
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import connection, models
+from django.db import models
 from django.db.models import Func, Sum
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -56,32 +55,6 @@ class Force(models.Model):
 
 
 class ResponseManager(models.Manager["SurveyResponse"]):
-    # One statement stores a submission: its receipt, the response (answers and all, in
-    # one row), and the response's place in the queue of responses not yet added to the
-    # tally (UntalliedResponse). It commits whole or not at all, and needs no transaction
-    # or savepoint of its own, so it costs one round trip. A token already used adds no
-    # receipt, and so nothing else: the statement then returns no row.
-    _RECORD = """
-        WITH receipt AS (
-            INSERT INTO surveys_submissionreceipt (nonce, month)
-            VALUES (%(nonce)s::varchar, %(month)s::date)
-            ON CONFLICT (nonce) DO NOTHING
-            RETURNING month
-        ), response AS (
-            INSERT INTO surveys_response (id, questionnaire_version, force_id, reported,
-                                          submitted_month, choices, free_text, record_key)
-            SELECT %(id)s::uuid, %(version)s::varchar, %(force)s::varchar,
-                   %(reported)s::boolean, month, %(choices)s::jsonb, %(free_text)s::text,
-                   %(record_key)s::smallint
-            FROM receipt
-            RETURNING id
-        ), untallied AS (
-            INSERT INTO surveys_untalliedresponse (response_id)
-            SELECT id FROM response
-        )
-        SELECT id FROM response
-    """
-
     def record(
         self, *, nonce: str, version: str, answers: Answers, day: date | None = None
     ) -> uuid.UUID | None:
@@ -94,33 +67,19 @@ class ResponseManager(models.Manager["SurveyResponse"]):
         """
         force = self.model.force_of(answers)
         choices, free_text = self.model.stored(answers)
-        # Django's cursor checks the connection's health and translates errors; the
-        # statement itself goes through a psycopg cursor that binds on the server, so
-        # that the free text travels as a parameter rather than quoted into the SQL. It
-        # is prepared once per connection: parsing and planning it took PostgreSQL
-        # longer than the insert of a bare row (settings: prepare_threshold).
-        with (
-            connection.cursor() as django_cursor,
-            connection.wrap_database_errors,
-            psycopg.Cursor(django_cursor.connection) as cursor,
-        ):
-            cursor.execute(
-                self._RECORD,
-                {
-                    "nonce": nonce,
-                    "month": (day or timezone.localdate()).replace(day=1),
-                    "id": uuid.uuid4(),
-                    "version": version,
-                    "force": force,
-                    "reported": answers.get("reported") in REPORTED_ANSWERS,
-                    "choices": json.dumps(choices, separators=(",", ":")),
-                    "free_text": free_text,
-                    "record_key": new_record_key(),
-                },
-                prepare=True,
-            )
-            stored = cursor.fetchone()
-        return stored[0] if stored else None
+        return sql.record(
+            {
+                "nonce": nonce,
+                "month": (day or timezone.localdate()).replace(day=1),
+                "id": uuid.uuid4(),
+                "version": version,
+                "force": force,
+                "reported": answers.get("reported") in REPORTED_ANSWERS,
+                "choices": json.dumps(choices, separators=(",", ":")),
+                "free_text": free_text,
+                "record_key": new_record_key(),
+            }
+        )
 
 
 # Record keys run from 0 to RECORD_KEYS - 1 (docs/disclosure.md).

@@ -162,7 +162,7 @@ def _eligibility_page(request, form):
 
 
 def _check_eligibility(request):
-    form = EligibilityForm(request.POST, shared_fields=True)
+    form = EligibilityForm(request.POST, validation_only=True)
     if not form.is_valid():
         shown = EligibilityForm(request.POST)
         shown.is_valid()
@@ -235,13 +235,13 @@ def _submit(request):
         return _survey_page(
             request, _shown(request.POST, questionnaire), status=409, notice=notice
         )
-    # Only validated here, so it may share its fields; a page showing the answers again
-    # gets a form of its own.
+    # Only validated here, so it may share its fields (forms.ValidationOnly); a page
+    # showing the answers again gets a form of its own.
     form = SurveyForm(
         request.POST,
         questionnaire=questionnaire,
         reported=request.POST.get("reported"),
-        shared_fields=True,
+        validation_only=True,
     )
     if not form.is_valid():
         return _survey_page(request, _shown(request.POST, questionnaire))

@@ -125,7 +125,8 @@ def test_pages_shown_again_never_change_the_fields_submissions_share(client, tok
     changes its fields' widgets (error and hint references), so a page showing the
     answers again must use fields of its own."""
     assert client.post(SURVEY, submission(token)).status_code == 303
-    shared = forms._shared_survey_fields(live().version, Audience.REPORTED)
+    key = (forms._survey_fields, live().version, Audience.REPORTED)
+    shared = forms.ValidationOnly.fields(*key)
     before = {key: dict(field.widget.attrs) for key, field in shared.items()}
 
     invalid = submission(tokens.issue(), dignity_respect="sometimes-maybe", free_text="x")
@@ -136,4 +137,7 @@ def test_pages_shown_again_never_change_the_fields_submissions_share(client, tok
     assert 'aria-describedby="id_free_text_hint id_free_text-info"' in page.content.decode()
     # ...and not on the shared ones.
     assert {key: dict(field.widget.attrs) for key, field in shared.items()} == before
-    assert forms._shared_survey_fields(live().version, Audience.REPORTED) is shared
+    assert (
+        forms.ValidationOnly.fields(forms._survey_fields, live().version, Audience.REPORTED)
+        is shared
+    )
