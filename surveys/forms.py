@@ -5,6 +5,8 @@ combined with others. Every question but the two eligibility ones is optional.
 """
 
 import functools
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms_gds.choices import Choice as GdsChoice
@@ -12,6 +14,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from surveys import tokens
 from surveys.questionnaire import (
@@ -19,20 +22,28 @@ from surveys.questionnaire import (
     ELIGIBILITY,
     FREE_TEXT_MAX_LENGTH,
     QUESTIONNAIRES,
+    Audience,
     Kind,
+    Question,
+    Questionnaire,
+    Section,
     audience_for,
 )
+
+# A form's fields by name, and what builds them (see ValidationOnly.fields).
+Fields = dict[str, forms.Field]
+FieldsBuilder = Callable[..., Fields]
 
 INVALID_CHOICE = _("Choose one of the answers shown for this question")
 
 
-def _gds_choices(question):
+def _gds_choices(question: Question) -> list[GdsChoice]:
     """Choices for crispy-forms-gds: hints, and an "or" divider before the first
     exclusive choice, as in the GOV.UK Design System's "None" option."""
-    choices = []
+    choices: list[GdsChoice] = []
     for index, choice in enumerate(question.choices):
         following = question.choices[index + 1] if index + 1 < len(question.choices) else None
-        extra = {"exclusive": choice.exclusive}
+        extra: dict[str, object] = {"exclusive": choice.exclusive}
         if choice.hint:
             extra["hint"] = choice.hint
         if following and following.exclusive and not choice.exclusive:
@@ -41,17 +52,27 @@ def _gds_choices(question):
     return choices
 
 
-class _KeyedChoices:
+if TYPE_CHECKING:
+    # What the mixin below is mixed into; at run time it adds to whichever choice field.
+    _KeyedChoicesBase = forms.ChoiceField
+else:
+    _KeyedChoicesBase = object
+
+
+class _KeyedChoices(_KeyedChoicesBase):
     """A question's answers checked against a set of its choices' keys, in the field's
     ``validate()`` (Django's documented hook for a field's own checks). Django's choice
     fields walk every choice for each answer (``ChoiceField.valid_value``, which is not
     documented): some 40 µs of validating a submission."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.keys = frozenset(str(key) for key, _label in self.choices)
+        # Django keeps a field's choices as (key, label) pairs, however they were given
+        # (the stubs' type is what may be given).
+        choices = cast("Iterable[tuple[object, object]]", self.choices)
+        self.keys = frozenset(str(key) for key, _label in choices)
 
-    def validate(self, value):
+    def validate(self, value: object) -> None:
         forms.Field.validate(self, value)  # required, as Django's choice fields
         for answer in value if isinstance(value, list) else [value] if value else []:
             if answer not in self.keys:
@@ -67,13 +88,19 @@ class _ChoiceField(_KeyedChoices, forms.ChoiceField):
 
 
 class _MultipleChoiceField(_KeyedChoices, forms.MultipleChoiceField):
-    def to_python(self, value):
+    def to_python(self, value: object) -> list[str]:
         # A box ticked twice (only a hand-made request can do that) is one answer.
         return list(dict.fromkeys(super().to_python(value)))
 
 
-def _field_for(question, required=False):
-    common = {"label": question.text, "help_text": question.hint, "required": required}
+class _Common(TypedDict):
+    label: StrOrPromise
+    help_text: StrOrPromise
+    required: bool
+
+
+def _field_for(question: Question, required: bool = False) -> forms.Field:
+    common: _Common = {"label": question.text, "help_text": question.hint, "required": required}
     if question.kind is Kind.TEXT:
         return forms.CharField(
             max_length=FREE_TEXT_MAX_LENGTH,
@@ -111,7 +138,7 @@ def _field_for(question, required=False):
     )
 
 
-def _layout_field(question):
+def _layout_field(question: Question) -> Field:
     if question.kind is Kind.TEXT:
         return Field.textarea(
             question.key, label_size=Size.SMALL, max_characters=FREE_TEXT_MAX_LENGTH
@@ -123,7 +150,7 @@ def _layout_field(question):
     return Field.radios(question.key, legend_size=Size.SMALL)
 
 
-def _fields_for(sections, required=False):
+def _fields_for(sections: Iterable[Section], required: bool = False) -> Fields:
     return {
         question.key: _field_for(question, required=required)
         for section in sections
@@ -156,14 +183,14 @@ class ValidationOnly:
 
     @staticmethod
     @functools.cache
-    def fields(build, *args):
+    def fields(build: FieldsBuilder, *args: Hashable) -> Fields:
         """``build(*args)``, once per process: fields to share, never to show."""
         return build(*args)
 
     class BoundField(BoundField):
         """All that validating a field needs of Django's BoundField: where its data is."""
 
-        def __init__(self, form, field, name):
+        def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
             self.form = form
             self.field = field
             self.name = name
@@ -176,7 +203,15 @@ class _QuestionnaireForm(forms.Form):
     fields; a form that is only validated, never shown, shares them (ValidationOnly).
     """
 
-    def __init__(self, *args, sections, build, build_args=(), validation_only, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        sections: Sequence[Section],
+        build: FieldsBuilder,
+        build_args: tuple[Hashable, ...] = (),
+        validation_only: bool,
+        **kwargs: Any,
+    ) -> None:
         if validation_only:
             kwargs["bound_field_class"] = ValidationOnly.BoundField
             fields = ValidationOnly.fields(build, *build_args)
@@ -189,7 +224,7 @@ class _QuestionnaireForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
-    def section_helpers(self):
+    def section_helpers(self) -> Iterator[tuple[Section, FormHelper]]:
         for section in self.sections:
             helper = FormHelper()
             helper.form_tag = False
@@ -197,8 +232,9 @@ class _QuestionnaireForm(forms.Form):
             helper.layout = Layout(*(_layout_field(q) for q in section.questions))
             yield section, helper
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # BaseForm.clean returns cleaned_data; the stubs allow None, for overrides' sake.
+        cleaned = cast("dict[str, Any]", super().clean())
         for section in self.sections:
             for question in section.questions:
                 chosen = cleaned.get(question.key)
@@ -213,12 +249,12 @@ class _QuestionnaireForm(forms.Form):
                         )
         return cleaned
 
-    def answers(self):
+    def answers(self) -> dict[str, str | list[str]]:
         """The answers given, by question key, leaving out questions left blank."""
         return {key: value for key, value in self.cleaned_data.items() if value}
 
 
-def _eligibility_fields():
+def _eligibility_fields() -> Fields:
     fields = _fields_for([ELIGIBILITY], required=True)
     fields[AGE_GATE].error_messages["required"] = _("Select whether you are aged 18 or over")
     fields["reported"].error_messages["required"] = _(
@@ -230,7 +266,7 @@ def _eligibility_fields():
 class EligibilityForm(_QuestionnaireForm):
     """Whether the survey is for this person, and which sections apply to them."""
 
-    def __init__(self, *args, validation_only=False, **kwargs):
+    def __init__(self, *args: Any, validation_only: bool = False, **kwargs: Any) -> None:
         super().__init__(
             *args,
             sections=[ELIGIBILITY],
@@ -240,7 +276,7 @@ class EligibilityForm(_QuestionnaireForm):
         )
 
 
-def _survey_fields(version, audience):
+def _survey_fields(version: str, audience: Audience) -> Fields:
     fields = _fields_for(QUESTIONNAIRES[version].sections_for(audience))
     for question in ELIGIBILITY.questions:
         fields[question.key] = _ChoiceField(
@@ -259,7 +295,14 @@ class SurveyForm(_QuestionnaireForm):
     their eligibility answers, which travel with the form as hidden fields together with
     the single-use token and the version."""
 
-    def __init__(self, *args, questionnaire, reported, validation_only=False, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        questionnaire: Questionnaire,
+        reported: str | None,
+        validation_only: bool = False,
+        **kwargs: Any,
+    ) -> None:
         audience = audience_for(reported)
         kwargs["initial"] = {**kwargs.get("initial", {}), "version": questionnaire.version}
         super().__init__(
@@ -271,17 +314,17 @@ class SurveyForm(_QuestionnaireForm):
             **kwargs,
         )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("age_18_or_over") != "yes" and "age_18_or_over" in cleaned:
             raise forms.ValidationError(_("This survey is for people aged 18 or over."))
         return cleaned
 
     @property
-    def nonce(self):
+    def nonce(self) -> str | None:
         return tokens.nonce_from(self.data.get("token"))
 
-    def answers(self):
+    def answers(self) -> dict[str, str | list[str]]:
         answers = super().answers()
         answers.pop("token", None)
         answers.pop("version", None)

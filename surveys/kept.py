@@ -30,11 +30,13 @@ import re
 import secrets
 import struct
 import zlib
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render as render_page
 from django.template.loader import render_to_string
@@ -44,10 +46,19 @@ from django.utils.translation import get_language
 
 # Where a kept page's token goes: unguessable, and left alone by HTML escaping.
 SLOT = f"kept-page-slot-{secrets.token_hex(16)}"
-_pages = {}
+# A page's template context, given where the slot goes.
+Context = Callable[[str], dict[str, Any]]
+_pages: dict[tuple[Hashable, ...], "KeptPage"] = {}
 
 
-def render(request, template_name, context=lambda slot: {}, *, key=(), fill=""):
+def render(
+    request: HttpRequest,
+    template_name: str,
+    context: Context = lambda slot: {},
+    *,
+    key: tuple[Hashable, ...] = (),
+    fill: str = "",
+) -> HttpResponse:
     """The response for a page that is the same for everyone given ``key`` (with the
     template, the language and the address: its language switch links to the same
     address in the other language), but for ``fill``. ``context(slot)`` gives the template's
@@ -62,7 +73,7 @@ def render(request, template_name, context=lambda slot: {}, *, key=(), fill=""):
 
 
 @receiver(setting_changed)
-def _forget_pages(**kwargs):
+def _forget_pages(**kwargs: object) -> None:
     _pages.clear()
 
 
@@ -89,7 +100,7 @@ class KeptPage:
     # ID1 ID2, deflate, FNAME set, no modification time, no extra flags, unknown OS.
     _GZIP_HEADER = b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff"
 
-    def __init__(self, html):
+    def __init__(self, html: str) -> None:
         self.head, _, self.tail = html.encode().partition(SLOT.encode())
         # Raw deflate: the gzip header and trailer are written per response. The sync
         # flush hands over every byte of the head now; without it the compressor would
@@ -100,7 +111,7 @@ class KeptPage:
         )
         self._head_crc = zlib.crc32(self.head)
 
-    def response(self, request, fill):
+    def response(self, request: HttpRequest, fill: bytes) -> HttpResponse:
         """The page with ``fill`` (bytes) in its slot, compressed if the request accepts
         gzip; GZipMiddleware leaves it as it is."""
         if self.accepts_gzip(request):
@@ -112,13 +123,13 @@ class KeptPage:
         return response
 
     @classmethod
-    def accepts_gzip(cls, request):
+    def accepts_gzip(cls, request: HttpRequest) -> bool:
         return bool(cls._ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
 
-    def content(self, fill):
+    def content(self, fill: bytes) -> bytes:
         return b"".join((self.head, fill, self.tail))
 
-    def gzipped(self, fill):
+    def gzipped(self, fill: bytes) -> bytes:
         rest = fill + self.tail
         deflate = self._deflate.copy()
         trailer = struct.pack(
@@ -136,7 +147,7 @@ class KeptPage:
         )
 
     @staticmethod
-    def _random_name():
+    def _random_name() -> bytes:
         """A zero-terminated name of 1 to GZipMiddleware.max_random_bytes letters."""
         length = secrets.randbelow(GZipMiddleware.max_random_bytes) + 1
         return secrets.token_hex(length)[:length].encode() + b"\x00"

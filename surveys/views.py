@@ -8,10 +8,11 @@ is exempt from CSRF cookies and protected by a signed single-use token in the fo
 
 import logging
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,14 @@ from surveys import kept, tokens
 from surveys.export import RESEARCH_MINIMUM_ROWS
 from surveys.forms import EligibilityForm, SurveyForm
 from surveys.models import SurveyResponse
-from surveys.questionnaire import ELIGIBILITY, QUESTIONNAIRE, QUESTIONNAIRES, Kind, live
+from surveys.questionnaire import (
+    ELIGIBILITY,
+    QUESTIONNAIRE,
+    QUESTIONNAIRES,
+    Kind,
+    Questionnaire,
+    live,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,33 +44,33 @@ ACCESSIBILITY_LAST_TESTED = date(2026, 12, 5)
 
 
 @require_safe
-def start(request):
+def start(request: HttpRequest) -> HttpResponse:
     return kept.render(request, "surveys/start.html")
 
 
 @require_safe
-def before_you_start(request):
+def before_you_start(request: HttpRequest) -> HttpResponse:
     return kept.render(request, "surveys/before_you_start.html")
 
 
 @require_safe
-def safety(request):
+def safety(request: HttpRequest) -> HttpResponse:
     return kept.render(request, "surveys/safety.html")
 
 
 @require_safe
-def privacy(request):
+def privacy(request: HttpRequest) -> HttpResponse:
     return kept.render(request, "surveys/privacy.html", lambda slot: _privacy_context())
 
 
 @require_safe
-def accessibility(request):
+def accessibility(request: HttpRequest) -> HttpResponse:
     return kept.render(
         request, "surveys/accessibility.html", lambda slot: _accessibility_context()
     )
 
 
-def _privacy_context():
+def _privacy_context() -> dict[str, Any]:
     """What the privacy notice takes from the deployment's settings and from the rules
     the code applies (docs/respondents.md), so that it cannot drift from either."""
     return {
@@ -75,7 +83,7 @@ def _privacy_context():
     }
 
 
-def _accessibility_context():
+def _accessibility_context() -> dict[str, Any]:
     return {
         **_responsible(),
         "contact": settings.ACCESSIBILITY_CONTACT,
@@ -84,7 +92,7 @@ def _accessibility_context():
     }
 
 
-def _responsible():
+def _responsible() -> dict[str, str]:
     # A bracketed placeholder until the deployment names itself (manage.py check
     # --deploy warns until it does).
     return {
@@ -94,19 +102,19 @@ def _responsible():
 
 
 @require_safe
-def quick_exit(request):
+def quick_exit(request: HttpRequest) -> HttpResponse:
     """The "Leave this site" link without JavaScript: straight to the neutral page."""
     return HttpResponseRedirect(settings.QUICK_EXIT_URL)
 
 
 @require_safe
-def thank_you(request):
+def thank_you(request: HttpRequest) -> HttpResponse:
     return kept.render(request, "surveys/thank_you.html")
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def survey(request):
+def survey(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         # Blank: the same page for everyone.
         return kept.render(
@@ -127,9 +135,9 @@ def survey(request):
     return _submit(request)
 
 
-def _given(data):
+def _given(data: QueryDict) -> dict[str, str | list[str]]:
     """Every answer in a POST, by question key, in the form a field's initial takes."""
-    given = {}
+    given: dict[str, str | list[str]] = {}
     for key in data:
         question = QUESTIONNAIRE.questions.get(key)
         if question is None:
@@ -137,12 +145,12 @@ def _given(data):
         if question.kind is Kind.MULTIPLE:
             if values := data.getlist(key):
                 given[key] = values
-        elif data.get(key):
-            given[key] = data[key]
+        elif value := data.get(key):
+            given[key] = value
     return given
 
 
-def _carried(data):
+def _carried(data: QueryDict) -> list[tuple[str, str]]:
     """Answers from later sections, carried through the eligibility page as hidden
     inputs so that changing an eligibility answer loses nothing."""
     pairs = [
@@ -151,17 +159,17 @@ def _carried(data):
         if key not in _ELIGIBILITY_KEYS
         for value in data.getlist(key)
     ]
-    if data.get("token"):
-        pairs.append(("token", data["token"]))
+    if token := data.get("token"):
+        pairs.append(("token", token))
     return pairs
 
 
-def _eligibility_page(request, form):
+def _eligibility_page(request: HttpRequest, form: EligibilityForm) -> HttpResponse:
     context = {"form": form, "carried": _carried(request.POST)}
     return render(request, "surveys/eligibility.html", context)
 
 
-def _check_eligibility(request):
+def _check_eligibility(request: HttpRequest) -> HttpResponse:
     form = EligibilityForm(request.POST, validation_only=True)
     if not form.is_valid():
         shown = EligibilityForm(request.POST)
@@ -170,7 +178,7 @@ def _check_eligibility(request):
     if form.cleaned_data["age_18_or_over"] != "yes":
         # Nothing is stored for under-18s, not even that they came.
         return kept.render(request, "surveys/under_18.html")
-    token = request.POST.get("token")
+    token = request.POST.get("token", "")  # none given, like "", gets a new token
     if not tokens.nonce_from(token):
         token = tokens.issue()
     eligibility = form.cleaned_data
@@ -201,11 +209,13 @@ def _check_eligibility(request):
     )
 
 
-def _survey_page(request, form, status=200, notice=""):
+def _survey_page(
+    request: HttpRequest, form: SurveyForm, status: int = 200, notice: str = ""
+) -> HttpResponse:
     return render(request, "surveys/survey.html", _survey_context(form, notice), status=status)
 
 
-def _survey_context(form, notice=""):
+def _survey_context(form: SurveyForm, notice: str = "") -> dict[str, Any]:
     reported = form["reported"].value()
     sections = list(form.section_helpers())
     return {
@@ -218,7 +228,7 @@ def _survey_context(form, notice=""):
     }
 
 
-def _submit(request):
+def _submit(request: HttpRequest) -> HttpResponse:
     # The version live this month, whatever the page showed: a response's version then
     # says no more about when it was sent than its month does (surveys.questionnaire).
     today = timezone.localdate()
@@ -272,7 +282,7 @@ def _submit(request):
     return response
 
 
-def _shown(data, questionnaire, errors=True):
+def _shown(data: QueryDict, questionnaire: Questionnaire, errors: bool = True) -> SurveyForm:
     """A form with ``questionnaire``'s questions to show again with ``data`` in it,
     and its errors (unless ``errors`` is false)."""
     data = data.copy()
