@@ -142,7 +142,7 @@ def test_the_submission_statement_is_prepared_once_per_connection(client):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert len(prepared) == 1
-    assert "INSERT INTO surveys_submissionreceipt" in prepared[0]
+    assert 'INSERT INTO "surveys_submissionreceipt"' in prepared[0]
     assert SurveyResponse.objects.count() == 3
 
 
