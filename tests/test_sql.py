@@ -2,7 +2,9 @@
 QuerySet.query.sql_with_params(), is checked here first, so that an upgrade which
 changes it fails loudly rather than counting the wrong rows (docs/architecture.md)."""
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -80,3 +82,24 @@ def test_delete_is_stopped_by_a_row_still_pointing_at_what_it_deletes():
     with pytest.raises(IntegrityError, match="foreign key"):
         purge()
     assert SurveyResponse.objects.count() == 1
+
+
+# Where SQL may be written: here, the seam that runs the prepared statement, and the
+# migrations (whose SQL is frozen as it was).
+SQL_MAY_BE = {"surveys/sql.py", "surveys/prepared.py"}
+STATEMENT = re.compile(
+    r"cursor\.execute\(|\b(INSERT INTO|DELETE FROM|UPDATE \w+ SET|CLUSTER \w+ USING|COPY \w+)\b"
+    r"|\bSELECT\b[^\n]*\bFROM\b"
+)
+
+
+def test_the_apps_own_sql_is_in_one_module():
+    app = Path(__file__).resolve().parent.parent / "surveys"
+    found = [
+        f"{path.relative_to(app.parent)}:{number}: {line.strip()}"
+        for path in sorted(app.rglob("*.py"))
+        if "migrations" not in path.parts and str(path.relative_to(app.parent)) not in SQL_MAY_BE
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if STATEMENT.search(line)
+    ]
+    assert found == []
