@@ -31,10 +31,10 @@ from surveys.export import (
     response_rows,
     results_rows,
 )
-from surveys.filters import BadFilter, Filters, Period
+from surveys.filters import BadFilter, Filters, Period, comments_page
 from surveys.models import Analyst, AuditEntry, Force, PublishedMonth, SurveyResponse
 from surveys.results import (
-    CommentGroup,
+    Comments,
     Results,
     breakdown_label,
     comment_groups,
@@ -137,18 +137,19 @@ class SoteriaAdminSite(admin.AdminSite):
     def results_view(self, request: HttpRequest) -> HttpResponse:
         try:
             filters = _filters(request)
+            page = comments_page(request.GET)
         except BadFilter as error:
             return self._bad_filter(request, error)
         threshold = settings.DISCLOSURE_THRESHOLD
         offered = periods(filters.force, threshold)
         outcome = _published(filters, offered, threshold)
         may_read = request.user.has_perm("surveys.view_free_text")
-        comments: list[CommentGroup] | None = None
-        more_comments = False
+        comments: Comments | None = None
         if may_read and outcome and not outcome.suppressed and not filters.breakdown:
-            comments, more_comments = free_texts(filters, threshold)
+            comments = free_texts(filters, threshold, page)
         Action = AuditEntry.Action
-        action = Action.VIEW_RESULTS_AND_FREE_TEXT if comments else Action.VIEW_RESULTS
+        read_comments = comments is not None and comments.groups
+        action = Action.VIEW_RESULTS_AND_FREE_TEXT if read_comments else Action.VIEW_RESULTS
         shown = outcome and not outcome.suppressed and not outcome.breakdown_unavailable
         previous = filters.period.previous()
         if previous is not None and previous.key not in {period.key for period in offered}:
@@ -169,8 +170,7 @@ class SoteriaAdminSite(admin.AdminSite):
             if filters.breakdown
             and filters.breakdown not in dict(outcome.breakdowns if outcome else ())
             else "",
-            "comment_groups": comments,
-            "more_comments": more_comments,
+            "comments": comments,
             "may_read_free_text": may_read,
             "threshold": threshold,
             "periods": offered,

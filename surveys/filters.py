@@ -27,8 +27,12 @@ BY_QUESTION = [q.key for s in QUESTIONNAIRE.sections if s.key == "about_you" for
 
 # The query string's values for reporters alone and for non-reporters alone.
 REPORTED = {"yes": True, "no": False}
+# Beside the filters, the results page reads which page of comments to show.
+COMMENTS_PAGE = "comments_page"
 # Each parameter the results pages read, at most once each.
-PARAMETERS = {"force", "period", "reported", "breakdown"}
+PARAMETERS = {"force", "period", "reported", "breakdown", COMMENTS_PAGE}
+# More pages of comments than any filters could match: a longer number is malformed.
+_PAGE_DIGITS = 6
 
 ALL_TIME = "all"
 # The years a period may name: any other is a malformed filter, not an empty period.
@@ -170,6 +174,15 @@ class Filters:
         names: dict[object, str] = {value: key for key, value in REPORTED.items()}
         reported = names.get(values["reported"], "")
         return urlencode({**values, "force": values["force"] or "", "reported": reported})
+
+
+def comments_page(query: QueryDict) -> int:
+    """The page of comments a query string asks for, from 1 (the first when it names
+    none); BadFilter when it is not a page number."""
+    given = query.get(COMMENTS_PAGE) or "1"
+    if not (given.isascii() and given.isdigit() and len(given) <= _PAGE_DIGITS and int(given)):
+        raise BadFilter(_("The page of comments asked for is not a page number."))
+    return int(given)
 
 
 class BadFilter(ValueError):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Self
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Sum
 from django.db.models.functions import TruncQuarter
 from django.utils.translation import gettext_lazy as _
@@ -318,12 +319,35 @@ def _breakdown(
 
 @dataclass(frozen=True)
 class CommentGroup:
+    """The part of one publication group a page of comments shows."""
+
     label: str
-    texts: list[str]  # redacted, in random order
+    texts: list[str]  # redacted, in the order of their random ids
+    first: int  # the place in the group of the first comment shown, from 1
+    size: int  # the comments in the whole group
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.texts) - 1
 
 
-# A page shows whole groups of comments, newest first, until it holds at least this
-# many comments; a narrower choice of filters shows the rest.
+@dataclass(frozen=True)
+class Comments:
+    """One page of the comments matching the filters: every comment of the matching
+    groups, group after group (newest quarter first), each group in the order of its
+    random ids, cut into pages of FREE_TEXT_PAGE."""
+
+    page: Page[int]
+    groups: list[CommentGroup]
+
+    @property
+    def page_range(self) -> Iterator[int | str]:
+        """The page numbers to link to, with an ellipsis for those left out."""
+        return self.page.paginator.get_elided_page_range(self.page.number, on_ends=1)
+
+
+# A page of comments holds this many; a group longer than what is left of a page goes
+# on over the next.
 FREE_TEXT_PAGE = 200
 
 
@@ -350,45 +374,52 @@ def comment_groups(threshold: int) -> CommentGroups:
     }
 
 
-def free_texts(filters: Filters, threshold: int) -> tuple[list[CommentGroup], bool]:
-    """Redacted comments under the filters, from whole publication groups only: each
-    group inside the filters shown whole, newest first, until the page holds
-    FREE_TEXT_PAGE comments. Returns (groups, whether more groups match than shown)."""
-    chosen: list[tuple[str, date, bool]] = []
-    total, more = 0, False
-    for (force, quarter, reported), comments in comment_groups(threshold).items():
-        inside = quarter in filters.period and months.shift(quarter, 2) in filters.period
-        if (
-            not inside
-            or filters.force not in (None, force)
-            or filters.reported
-            not in (
-                None,
-                reported,
-            )
-        ):
-            continue
-        if total >= FREE_TEXT_PAGE:
-            more = True
-            break
-        chosen.append((force, quarter, reported))
-        total += comments
+def free_texts(filters: Filters, threshold: int, number: int = 1) -> Comments:
+    """Page ``number`` of the redacted comments under the filters (the last page, when
+    there are fewer), from whole publication groups only: those whose quarter lies
+    inside the period, for the force and respondents chosen (docs/disclosure.md, "Free
+    text"). Only the comments on the page are read."""
+    matching = [
+        (group, size)
+        for group, size in comment_groups(threshold).items()
+        if _shows_group(filters, group)
+    ]
+    paginator = Paginator(range(sum(size for _group, size in matching)), FREE_TEXT_PAGE)
+    page = paginator.get_page(number)
+    start, stop = page.start_index() - 1, page.end_index()
     names = dict(FORCES)
-    result: list[CommentGroup] = []
-    for force, quarter, reported in chosen:
+    shown: list[CommentGroup] = []
+    before = 0  # the comments in the groups before this one
+    for (force, quarter, reported), size in matching:
+        first, last = max(start - before, 0), min(stop - before, size)
+        before += size
+        if first >= last:
+            continue
         written = (
             SurveyResponse.objects.in_quarter(quarter)
             .filter(force=force or None, reported=reported)
             .exclude(free_text="")
         )
-        texts = written.order_by("id").values_list("free_text", flat=True)
+        texts = written.order_by("id").values_list("free_text", flat=True)[first:last]
         label = _("%(who)s, %(quarter)s, %(reported)s") % {
             "who": names.get(force, _("No force given")),
             "quarter": Period.named(months.quarter_key(quarter)).label,
             "reported": _("reported") if reported else _("did not report"),
         }
-        result.append(CommentGroup(label, [redact(text) for text in texts]))
-    return result, more
+        shown.append(CommentGroup(label, [redact(text) for text in texts], first + 1, size))
+    return Comments(page, shown)
+
+
+def _shows_group(filters: Filters, group: tuple[str, date, bool]) -> bool:
+    """Whether the filters take in a whole publication group: its quarter inside their
+    period, its force and reporter status theirs or any."""
+    force, quarter, reported = group
+    return (
+        quarter in filters.period
+        and months.shift(quarter, 2) in filters.period
+        and filters.force in (None, force)
+        and filters.reported in (None, reported)
+    )
 
 
 def in_comment_group(

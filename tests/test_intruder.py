@@ -257,13 +257,20 @@ class Intruder:
             offered = self.client.get(RESULTS, query).context["results"].breakdowns
             for key, _label in offered:
                 self._read(force, period, reported, key)
-            page = self.client.get(RESULTS, query)
-            for group in page.context["comment_groups"] or ():
-                self.comments.update(group.texts)
-            # Every figure and comment on the page, less the sign-out form's token,
-            # which is new for every page.
-            html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page.content.decode())
-            self.published.append((query, html))
+            number, last = 1, 1
+            while number <= last:  # every page of comments
+                page = self.client.get(RESULTS, {**query, "comments_page": number})
+                comments = page.context["comments"]
+                for group in comments.groups if comments else ():
+                    self.comments.update(group.texts)
+                last = comments.page.paginator.num_pages if comments else 1
+                # Every figure and comment on the page, less the sign-out form's token,
+                # which is new for every page.
+                html = re.sub(
+                    r'name="csrfmiddlewaretoken" value="[^"]*"', "", page.content.decode()
+                )
+                self.published.append(((query, number), html))
+                number += 1
 
     def _figure(self, atoms, shown, large):
         if shown == "fewer than 10":

@@ -334,7 +334,7 @@ def test_free_text_needs_its_permission(client, analysts):
     publish_everything()
     sign_in(client, analysts["kent"])
     page = client.get(RESULTS)
-    assert page.context["comment_groups"] is None
+    assert page.context["comments"] is None
     assert "Kind officer" not in page.content.decode()
     assert "In their own words" not in page.content.decode()
 
@@ -363,7 +363,7 @@ def test_exactly_the_threshold_of_respondents_and_of_comments_is_shown(client, a
     # Nine: Essex has no period to offer at all (test_below_the_threshold_nothing_is_shown
     # has nine within a period that is offered).
     assert client.get(RESULTS + "?force=essex").context["results"] is None
-    groups = client.get(RESULTS).context["comment_groups"]
+    groups = client.get(RESULTS).context["comments"].groups
     assert [(len(group.texts), "Kent Police" in group.label) for group in groups] == [(10, True)]
 
 
@@ -374,14 +374,14 @@ def test_free_text_comes_in_whole_groups_of_at_least_the_threshold(client, analy
     publish_everything()
     sign_in(client, analysts["national"])
     page = client.get(RESULTS)
-    groups = page.context["comment_groups"]
+    groups = page.context["comments"].groups
     assert [len(group.texts) for group in groups] == [12]  # Essex's, whole
     assert "Essex Police" in groups[0].label
     assert "One of nine" not in page.content.decode()
-    assert client.get(RESULTS + "?force=kent").context["comment_groups"] == []
-    assert client.get(RESULTS + "?breakdown=age_band").context["comment_groups"] is None
+    assert client.get(RESULTS + "?force=kent").context["comments"].groups == []
+    assert client.get(RESULTS + "?breakdown=age_band").context["comments"] is None
     _submit(client, 1, free_text="One of ten")  # this month: not published yet
-    assert [len(g.texts) for g in client.get(RESULTS).context["comment_groups"]] == [12]
+    assert [len(g.texts) for g in client.get(RESULTS).context["comments"].groups] == [12]
 
 
 def _positive_share(answered):

@@ -1,0 +1,189 @@
+"""Pages of comments on the results page (docs/disclosure.md, "Free text"): every
+comment of the matching publication groups, group after group, each group in the
+order of its random ids, FREE_TEXT_PAGE to a page; a long group goes on over the next.
+Whatever pages and filters an analyst combines, they see whole groups or slices of
+them cut by nothing but the group and its random order."""
+
+import re
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from surveys.models import SurveyResponse
+from surveys.publication import publish_due
+from surveys.results import FREE_TEXT_PAGE
+from tests.research_data import PUBLISHED_ON, QUARTER, QUARTER_MONTHS, add_responses
+from tests.staff import sign_in
+
+RESULTS = reverse("admin:results")
+pytestmark = pytest.mark.django_db
+
+KENT = 230  # more than a page: it goes on over the next
+ESSEX = 30
+DORSET = 9  # fewer than the threshold: never shown
+
+
+@pytest.fixture
+def national(client, monkeypatch, django_user_model):
+    """A national analyst (who may read comments), signed in, with Kent's reporters'
+    quarter of comments longer than a page, Essex's short, and Dorset's too small to
+    publish, all in one published quarter."""
+    add_responses(KENT, force="kent", free_text="Kent comment {number}.")
+    add_responses(ESSEX, force="essex", free_text="Essex comment {number}.")
+    add_responses(DORSET, force="dorset", free_text="Dorset comment {number}.")
+    publish_due(PUBLISHED_ON)
+    monkeypatch.setenv("ANALYST_PASSWORD", "a-long-enough-password-9")
+    call_command("create_analyst", "national-analyst", national=True)
+    sign_in(client, django_user_model.objects.get(username="national-analyst"))
+    return client
+
+
+def _pages(client, **filters):
+    """Every page of comments under the filters, in order, each as a list of (group
+    label, comments)."""
+    pages, number, last = [], 1, 1
+    while number <= last:
+        comments = client.get(RESULTS, {**filters, "comments_page": number}).context["comments"]
+        pages.append([(group.label, group.texts) for group in comments.groups])
+        last = comments.page.paginator.num_pages
+        number += 1
+    return pages
+
+
+def _in_id_order(force):
+    return list(
+        SurveyResponse.objects.filter(force_id=force)
+        .exclude(free_text="")
+        .order_by("id")
+        .values_list("free_text", flat=True)
+    )
+
+
+def test_a_long_group_goes_on_over_the_next_page_and_every_comment_is_shown_once(national):
+    first, second = _pages(national)
+    # Groups in their fixed order (Essex before Kent in the same quarter): Essex whole,
+    # then Kent's first 170 by id on the first page, its other 60 on the second.
+    assert [(label.split(",")[0], len(texts)) for label, texts in first] == [
+        ("Essex Police", ESSEX),
+        ("Kent Police", FREE_TEXT_PAGE - ESSEX),
+    ]
+    assert [(label.split(",")[0], len(texts)) for label, texts in second] == [
+        ("Kent Police", KENT + ESSEX - FREE_TEXT_PAGE)
+    ]
+    assert first[0][1] == _in_id_order("essex")
+    assert first[1][1] + second[0][1] == _in_id_order("kent")
+    assert first[1][0] == second[0][0]  # the same group, named the same on both pages
+
+
+def test_the_page_says_where_it_is_and_links_to_the_others(national):
+    html = national.get(RESULTS).content.decode()
+    assert "Comments 1 to 200 of 260." in html
+    assert "Comments 1 to 170 of this group’s 230. The group goes on over the next page." in html
+    pages = re.search(r'<nav class="comment-pages"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    links = re.findall(r'<a href="\?([^"]*)"([^>]*)>([^<]*)</a>', pages)
+    assert [(query, text) for query, _attributes, text in links] == [
+        ("force=&amp;period=all&amp;reported=&amp;breakdown=&amp;comments_page=1#comments", "1"),
+        ("force=&amp;period=all&amp;reported=&amp;breakdown=&amp;comments_page=2#comments", "2"),
+        (
+            "force=&amp;period=all&amp;reported=&amp;breakdown=&amp;comments_page=2#comments",
+            "Next page",
+        ),
+    ]
+    assert 'aria-current="page"' in links[0][1]
+    assert 'id="comments"' in html
+    last = national.get(RESULTS, {"comments_page": 2}).content.decode()
+    assert "Comments 201 to 260 of 260." in last
+    assert "Comments 171 to 230 of this group’s 230." in last
+    assert "goes on over the next page" not in last
+    assert "Previous page" in last
+    assert "Next page" not in last
+
+
+def test_one_page_of_comments_has_no_page_links(national):
+    html = national.get(RESULTS, {"force": "essex"}).content.decode()
+    assert "Comments 1 to 30 of 30." in html
+    assert "of this group’s" not in html  # shown whole
+    assert 'class="comment-pages"' not in html
+
+
+def test_a_page_past_the_last_shows_the_last(national):
+    comments = national.get(RESULTS, {"comments_page": 99}).context["comments"]
+    assert comments.page.number == 2
+    assert [len(group.texts) for group in comments.groups] == [KENT + ESSEX - FREE_TEXT_PAGE]
+
+
+@pytest.mark.parametrize("given", ["0", "-1", "two", "1.5", "１", "9999999", " 2", "2#"])
+def test_a_malformed_page_number_gets_a_clear_message(national, given):
+    page = national.get(RESULTS, {"comments_page": given})
+    assert page.status_code == 400
+    assert "The page of comments asked for is not a page number." in page.content.decode()
+
+
+def test_a_page_number_given_twice_gets_a_clear_message(national):
+    page = national.get(RESULTS + "?comments_page=1&comments_page=2")
+    assert page.status_code == 400
+    assert "was given more than once" in page.content.decode()
+
+
+def test_an_empty_page_number_is_the_first_page(national):
+    comments = national.get(RESULTS, {"comments_page": ""}).context["comments"]
+    assert comments.page.number == 1
+
+
+def test_combining_pages_and_filters_gives_whole_groups_and_nothing_smaller(national):
+    """The intruder reads every page under every filter the page offers, and subtracts
+    any one view from any other: what is left is always a whole group, or nothing, and
+    the group too small to publish is never seen."""
+    groups = {
+        force: set(_in_id_order(force)) for force in ("kent", "essex")
+    }  # the publishable groups
+    views = {}
+    for force in ("", "kent", "essex", "dorset"):
+        for period in ("all", QUARTER, f"{QUARTER_MONTHS[0]:%Y-%m}"):
+            for reported in ("", "yes", "no"):
+                filters = {"force": force, "period": period, "reported": reported}
+                page = national.get(RESULTS, filters)
+                if page.status_code != 200 or page.context["comments"] is None:
+                    continue
+                shown = {t for p in _pages(national, **filters) for _, texts in p for t in texts}
+                views[tuple(filters.values())] = shown
+    assert len(views) > 5
+    seen = set().union(*views.values())
+    assert not {text for text in seen if text.startswith("Dorset")}
+    assert seen == groups["kent"] | groups["essex"]
+    for one in views.values():
+        for other in views.values():
+            left = one - other
+            assert left in (set(), groups["kent"], groups["essex"], seen), sorted(left)[:3]
+
+
+def test_a_page_is_cut_by_random_ids_not_by_when_comments_were_sent(national):
+    """Kent's group spans three months. Were its comments ordered by month, the cut
+    between pages would tell one month's comments from the next."""
+    first, second = _pages(national, force="kent")
+    by_month = list(
+        SurveyResponse.objects.filter(force_id="kent")
+        .order_by("submitted_month", "id")
+        .values_list("free_text", flat=True)
+    )
+    shown = first[0][1] + second[0][1]
+    assert shown == _in_id_order("kent")
+    assert shown != by_month
+
+
+def test_only_the_comments_on_the_page_are_read(national, django_assert_max_num_queries):
+    """The second page reads Kent's group alone: a query for each group on the page."""
+    with django_assert_max_num_queries(40) as reading:
+        national.get(RESULTS, {"comments_page": 2})
+    column = '"surveys_response"."free_text"'
+    comment_reads = [q["sql"] for q in reading.captured_queries if column in q["sql"]]
+    assert len(comment_reads) == 1
+    assert "LIMIT 60 OFFSET 170" in comment_reads[0]
+
+
+def test_a_response_in_a_month_not_yet_published_changes_no_page(national):
+    before = _pages(national)
+    add_responses(5, months=[date.today().replace(day=1)], free_text="New comment {number}.")
+    assert _pages(national) == before
