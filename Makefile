@@ -153,7 +153,7 @@ $(MESSAGES): locale/cy/LC_MESSAGES/django.po | gettext
 TRANSLATION_IGNORE := .venv assets benchmarks staticfiles tests templates/admin \
 	surveys/migrations surveys/management surveys/admin.py surveys/admin_site.py \
 	surveys/second_factor.py surveys/results.py surveys/export.py surveys/models.py \
-	surveys/apps.py surveys/redaction.py
+	surveys/apps.py surveys/redaction.py surveys/filters.py surveys/trends.py
 
 translations: $(VENV)/.installed gettext
 	DATABASE_URL=postgres://127.0.0.1/unused DJANGO_DEBUG=true $(PY) manage.py makemessages \
