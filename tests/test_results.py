@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -13,9 +14,11 @@ from surveys import months, tokens
 from surveys.disclosure import protect, publish
 from surveys.export import spreadsheet_safe
 from surveys.models import RECORD_KEYS, AuditEntry, Count, PublishedMonth, SurveyResponse
+from surveys.publication import publish_due
 from surveys.questionnaire import QUESTIONNAIRE
 from surveys.results import Measure, QuestionResult, Share
 from tests.publishing import publish_everything, store
+from tests.research_data import PUBLISHED_ON, add_responses
 from tests.staff import sign_in
 from tests.survey_data import submission
 
@@ -706,3 +709,11 @@ def test_a_bookmarked_breakdown_that_is_not_available_stays_chosen(client, analy
     assert page.context["results"].breakdown_unavailable
     assert '<option value="ethnicity" selected>' in page.content.decode()
     assert "(not available here)" in page.content.decode()
+
+
+def test_the_number_of_respondents_is_written_with_a_thousands_separator(client, analysts):
+    add_responses(1200)
+    publish_due(PUBLISHED_ON)
+    sign_in(client, analysts["national"])
+    html = client.get(RESULTS).content.decode()
+    assert re.search(r"About 1,[12]\d\d respondents, in months published so far\.", html)
