@@ -239,8 +239,8 @@ class SurveyResponse(models.Model):
             # Every force at once, by month: the admin's month filter and ordering, and
             # deleting whole months when responses reach the end of their retention.
             models.Index(fields=["submitted_month"], name="response_month"),
-            # The free text the results page shows: the first 200 in id order (a random
-            # order) are read straight off this, rather than sorting every one.
+            # The comments the results page shows: with response_force_month, a
+            # publication group's responses with a comment, without reading the rest.
             models.Index(
                 fields=["id"], condition=~models.Q(free_text=""), name="response_free_text"
             ),
