@@ -6,7 +6,7 @@ checks its own permission, and a force analyst's force is fixed whatever the que
 string says.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import partial, wraps
 from typing import Any, cast
 
@@ -31,7 +31,7 @@ from surveys.export import (
     response_rows,
     results_rows,
 )
-from surveys.filters import BadFilter, Filters, Period, comments_page
+from surveys.filters import COMMENTS_PAGE, BadFilter, Filters, Period, comments_page
 from surveys.models import Analyst, AuditEntry, Force, PublishedMonth, SurveyResponse
 from surveys.results import (
     Comments,
@@ -136,7 +136,7 @@ class SoteriaAdminSite(admin.AdminSite):
 
     def results_view(self, request: HttpRequest) -> HttpResponse:
         try:
-            filters = _filters(request)
+            filters = _filters(request, also={COMMENTS_PAGE})
             page = comments_page(request.GET)
         except BadFilter as error:
             return self._bad_filter(request, error)
@@ -148,13 +148,15 @@ class SoteriaAdminSite(admin.AdminSite):
         if may_read and outcome and not outcome.suppressed and not filters.breakdown:
             comments = free_texts(filters, threshold, page)
         Action = AuditEntry.Action
-        read_comments = comments is not None and comments.groups
+        read_comments = bool(comments and comments.groups)
         action = Action.VIEW_RESULTS_AND_FREE_TEXT if read_comments else Action.VIEW_RESULTS
         shown = outcome and not outcome.suppressed and not outcome.breakdown_unavailable
         previous = filters.period.previous()
         if previous is not None and previous.key not in {period.key for period in offered}:
             previous = None
-        _audit(request, action, filters, outcome)
+        # Which comments were read: the page shown, past-the-end numbers made the last.
+        shown_page = comments.page.number if comments and read_comments else None
+        _audit(request, action, filters, outcome, comments_page=shown_page)
         context = {
             **self.each_context(request),
             "title": _("Results"),
@@ -264,17 +266,18 @@ def _national(request: HttpRequest) -> bool:
     return request.user.has_perm("surveys.view_all_forces")
 
 
-def _filters(request: HttpRequest) -> Filters:
-    """The filters the request asks for, within what its reader may see."""
+def _filters(request: HttpRequest, also: Collection[str] = ()) -> Filters:
+    """The filters the request asks for, within what its reader may see (``also``: the
+    view's other parameters)."""
     if not request.user.has_perm("surveys.view_results"):
         raise PermissionDenied
     if _national(request):
-        return Filters.read(request.GET)
+        return Filters.read(request.GET, also=also)
     # A force analyst's force is fixed, whatever the query string says.
     analyst: Analyst | None = getattr(request.user, "analyst", None)
     if analyst is None or analyst.force_id is None:
         raise PermissionDenied
-    return Filters.read(request.GET, own_force=analyst.force_id)
+    return Filters.read(request.GET, own_force=analyst.force_id, also=also)
 
 
 def _published(filters: Filters, offered: list[Period], threshold: int) -> Results | None:
@@ -290,9 +293,16 @@ def _force_name(slug: str | None) -> str:
 
 
 def _audit(
-    request: HttpRequest, action: AuditEntry.Action, filters: Filters, outcome: Results | None
+    request: HttpRequest,
+    action: AuditEntry.Action,
+    filters: Filters,
+    outcome: Results | None,
+    comments_page: int | None = None,
 ) -> None:
     """What was published, never a true count: the published number of respondents, or
-    none when nothing was."""
+    none when nothing was; with the page of comments read, if any."""
     shown = outcome.shown_base if outcome else None
-    AuditEntry.record(action, request.user, filters.as_dict(), base=shown)
+    read: dict[str, object] = dict(filters.as_dict())
+    if comments_page is not None:
+        read[COMMENTS_PAGE] = comments_page
+    AuditEntry.record(action, request.user, read, base=shown)

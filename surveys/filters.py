@@ -8,7 +8,7 @@ results page, breakdowns and exports select alike.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
@@ -27,11 +27,12 @@ BY_QUESTION = [q.key for s in QUESTIONNAIRE.sections if s.key == "about_you" for
 
 # The query string's values for reporters alone and for non-reporters alone.
 REPORTED = {"yes": True, "no": False}
+# Each filter the results pages read, at most once each.
+PARAMETERS = {"force", "period", "reported", "breakdown"}
 # Beside the filters, the results page reads which page of comments to show.
 COMMENTS_PAGE = "comments_page"
-# Each parameter the results pages read, at most once each.
-PARAMETERS = {"force", "period", "reported", "breakdown", COMMENTS_PAGE}
-# More pages of comments than any filters could match: a longer number is malformed.
+# A page number of more digits is malformed, however many comments there are; one
+# within this many digits but past the last page is answered with the last page.
 _PAGE_DIGITS = 6
 
 ALL_TIME = "all"
@@ -137,13 +138,16 @@ class Filters:
         }
 
     @classmethod
-    def read(cls, query: QueryDict, own_force: str | None = None) -> "Filters":
+    def read(
+        cls, query: QueryDict, own_force: str | None = None, also: Collection[str] = ()
+    ) -> "Filters":
         """The filters a query string (a QueryDict) asks for; BadFilter, saying why,
         when it cannot be read. ``own_force``: the only force the reader may see (a
         force analyst's), which stands whatever the query string says; None when they
-        may see every force."""
+        may see every force. ``also``: the page's parameters other than filters, which
+        it reads itself."""
         for key in query:
-            if key not in PARAMETERS:
+            if key not in PARAMETERS and key not in also:
                 raise BadFilter(_("“%(name)s” is not a filter of these pages.") % {"name": key})
             if len(query.getlist(key)) > 1:
                 raise BadFilter(

@@ -325,6 +325,7 @@ class CommentGroup:
     texts: list[str]  # redacted, in the order of their random ids
     first: int  # the place in the group of the first comment shown, from 1
     size: int  # the comments in the whole group
+    goes_on: bool  # whether the group goes on over the next page
 
     @property
     def last(self) -> int:
@@ -384,6 +385,8 @@ def free_texts(filters: Filters, threshold: int, number: int = 1) -> Comments:
         for group, size in comment_groups(threshold).items()
         if _shows_group(filters, group)
     ]
+    # The paginator numbers the pages (and chooses which to link to); what it pages are
+    # only the places of the comments, from which the page's cut is worked out.
     paginator = Paginator(range(sum(size for _group, size in matching)), FREE_TEXT_PAGE)
     page = paginator.get_page(number)
     start, stop = page.start_index() - 1, page.end_index()
@@ -400,13 +403,20 @@ def free_texts(filters: Filters, threshold: int, number: int = 1) -> Comments:
             .filter(force=force or None, reported=reported)
             .exclude(free_text="")
         )
-        texts = written.order_by("id").values_list("free_text", flat=True)[first:last]
+        texts = [
+            redact(text)
+            for text in written.order_by("id").values_list("free_text", flat=True)[first:last]
+        ]
+        if not texts:
+            # Only if a published month's rows were deleted by hand after it was
+            # counted: the group's size comes from the tally.
+            continue
         label = _("%(who)s, %(quarter)s, %(reported)s") % {
             "who": names.get(force, _("No force given")),
             "quarter": Period.named(months.quarter_key(quarter)).label,
             "reported": _("reported") if reported else _("did not report"),
         }
-        shown.append(CommentGroup(label, [redact(text) for text in texts], first + 1, size))
+        shown.append(CommentGroup(label, texts, first + 1, size, goes_on=before > stop))
     return Comments(page, shown)
 
 

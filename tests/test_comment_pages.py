@@ -8,10 +8,11 @@ import re
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from surveys.models import SurveyResponse
+from surveys.models import AuditEntry, SurveyResponse
 from surveys.publication import publish_due
 from surveys.results import FREE_TEXT_PAGE
 from tests.research_data import PUBLISHED_ON, QUARTER, QUARTER_MONTHS, add_responses
@@ -26,18 +27,28 @@ DORSET = 9  # fewer than the threshold: never shown
 
 
 @pytest.fixture
-def national(client, monkeypatch, django_user_model):
-    """A national analyst (who may read comments), signed in, with Kent's reporters'
-    quarter of comments longer than a page, Essex's short, and Dorset's too small to
-    publish, all in one published quarter."""
-    add_responses(KENT, force="kent", free_text="Kent comment {number}.")
-    add_responses(ESSEX, force="essex", free_text="Essex comment {number}.")
-    add_responses(DORSET, force="dorset", free_text="Dorset comment {number}.")
-    publish_due(PUBLISHED_ON)
+def analyst(client, monkeypatch, django_user_model):
+    """A national analyst, who may read comments, signed in."""
     monkeypatch.setenv("ANALYST_PASSWORD", "a-long-enough-password-9")
     call_command("create_analyst", "national-analyst", national=True)
     sign_in(client, django_user_model.objects.get(username="national-analyst"))
     return client
+
+
+def _comments(kent, essex, dorset=0):
+    """Reporters' comments to three forces in one quarter, then published."""
+    add_responses(kent, force="kent", free_text="Kent comment {number}.")
+    add_responses(essex, force="essex", free_text="Essex comment {number}.")
+    add_responses(dorset, force="dorset", free_text="Dorset comment {number}.")
+    publish_due(PUBLISHED_ON)
+
+
+@pytest.fixture
+def national(analyst):
+    """The analyst, with Kent's reporters' quarter of comments longer than a page,
+    Essex's short, and Dorset's too small to publish, all in one published quarter."""
+    _comments(KENT, ESSEX, DORSET)
+    return analyst
 
 
 def _pages(client, **filters):
@@ -147,8 +158,13 @@ def test_combining_pages_and_filters_gives_whole_groups_and_nothing_smaller(nati
                 page = national.get(RESULTS, filters)
                 if page.status_code != 200 or page.context["comments"] is None:
                     continue
-                shown = {t for p in _pages(national, **filters) for _, texts in p for t in texts}
-                views[tuple(filters.values())] = shown
+                pages = _pages(national, **filters)
+                for page in pages:  # each group's part of a page: a run in its id order
+                    for label, texts in page:
+                        whole = _in_id_order("kent" if "Kent" in label else "essex")
+                        start = whole.index(texts[0])
+                        assert texts == whole[start : start + len(texts)]
+                views[tuple(filters.values())] = {t for p in pages for _, ts in p for t in ts}
     assert len(views) > 5
     seen = set().union(*views.values())
     assert not {text for text in seen if text.startswith("Dorset")}
@@ -170,7 +186,7 @@ def test_a_page_is_cut_by_random_ids_not_by_when_comments_were_sent(national):
     )
     shown = first[0][1] + second[0][1]
     assert shown == _in_id_order("kent")
-    assert shown != by_month
+    assert shown != by_month  # else these random ids would prove nothing
 
 
 def test_only_the_comments_on_the_page_are_read(national, django_assert_max_num_queries):
@@ -187,3 +203,53 @@ def test_a_response_in_a_month_not_yet_published_changes_no_page(national):
     before = _pages(national)
     add_responses(5, months=[date.today().replace(day=1)], free_text="New comment {number}.")
     assert _pages(national) == before
+
+
+def test_groups_that_fill_a_page_exactly_make_one_page(analyst):
+    _comments(FREE_TEXT_PAGE - ESSEX, ESSEX)
+    html = analyst.get(RESULTS).content.decode()
+    comments = analyst.get(RESULTS).context["comments"]
+    assert [len(group.texts) for group in comments.groups] == [ESSEX, FREE_TEXT_PAGE - ESSEX]
+    assert not any(group.goes_on for group in comments.groups)
+    assert "Comments 1 to 200 of 200." in html
+    assert "of this group’s" not in html
+    assert 'class="comment-pages"' not in html
+
+
+def test_a_group_that_ends_a_page_starts_nothing_on_the_next(analyst):
+    _comments(FREE_TEXT_PAGE + 10, ESSEX)  # Essex 30, then Kent 170 and 40
+    first, second = _pages(analyst)
+    assert [len(texts) for _label, texts in first] == [ESSEX, FREE_TEXT_PAGE - ESSEX]
+    assert [len(texts) for _label, texts in second] == [FREE_TEXT_PAGE + 10 - 170]
+
+
+def test_comments_deleted_by_hand_after_publication_leave_no_empty_group(national):
+    """A group's size comes from the published tally; should its rows ever be fewer,
+    a page shows what there is, never an empty group or a "201 to 200"."""
+    kept = _in_id_order("kent")[:150]
+    SurveyResponse.objects.filter(force_id="kent").exclude(free_text__in=kept).delete()
+    page = national.get(RESULTS, {"comments_page": 2})
+    assert page.status_code == 200
+    assert page.context["comments"].groups == []
+    assert "201 to 200" not in page.content.decode()
+    first = national.get(RESULTS).context["comments"].groups
+    assert [len(group.texts) for group in first] == [ESSEX, 150]
+
+
+def test_the_audit_entry_says_which_page_of_comments_was_read(national):
+    national.get(RESULTS, {"comments_page": 99})
+    national.get(RESULTS, {"force": "kent", "period": f"{QUARTER_MONTHS[0]:%Y-%m}"})
+    with_comments, without = AuditEntry.objects.order_by("at")[:2]
+    assert with_comments.action == AuditEntry.Action.VIEW_RESULTS_AND_FREE_TEXT
+    assert with_comments.filters["comments_page"] == 2  # the page shown, not the one asked
+    assert without.action == AuditEntry.Action.VIEW_RESULTS
+    assert "comments_page" not in without.filters
+
+
+@pytest.mark.parametrize("export", ["admin:results_csv", "admin:responses_csv"])
+def test_the_downloads_take_no_page_of_comments(national, django_user_model, export):
+    user = django_user_model.objects.get(username="national-analyst")
+    user.user_permissions.add(Permission.objects.get(codename="export_responses"))
+    page = national.get(reverse(export), {"comments_page": "2"})
+    assert page.status_code == 400
+    assert "is not a filter of these pages" in page.content.decode()
