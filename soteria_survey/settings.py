@@ -98,6 +98,9 @@ def envemail(name: str, default: str = "") -> str:
 # deployments. Unset, the pages show a placeholder and `manage.py check --deploy` warns
 # (surveys/checks.py); the lawful basis is one of the two the notice explains.
 PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "").strip()
+# Its name in Welsh, for the Welsh pages ("Heddlu Dyfed-Powys"); the English one where
+# it has none.
+PRIVACY_CONTROLLER_CY = os.environ.get("PRIVACY_CONTROLLER_CY", "").strip()
 PRIVACY_CONTACT = envemail("PRIVACY_CONTACT")
 ACCESSIBILITY_CONTACT = envemail("ACCESSIBILITY_CONTACT", PRIVACY_CONTACT)
 PRIVACY_LAWFUL_BASIS = envstr("PRIVACY_LAWFUL_BASIS", "public_task")

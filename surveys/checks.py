@@ -24,6 +24,24 @@ def privacy_notice_names_who_is_responsible(
     ]
 
 
+@register("privacy", "translation", deploy=True)
+def welsh_pages_name_who_is_responsible_in_welsh(
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
+) -> list[CheckMessage]:
+    """The Welsh privacy notice and accessibility statement name the controller as
+    PRIVACY_CONTROLLER_CY says; unset, they give its English name."""
+    if not settings.PRIVACY_CONTROLLER or settings.PRIVACY_CONTROLLER_CY:
+        return []
+    return [
+        Warning(
+            "PRIVACY_CONTROLLER_CY is not set: the Welsh pages name the controller in English.",
+            hint="Set it to the organisation's Welsh name, or to its English name if it "
+            "has none; see README.md, 'Settings'.",
+            id="surveys.W004",
+        )
+    ]
+
+
 @register("translation", deploy=True)
 def welsh_catalogue_is_compiled(
     app_configs: Sequence[AppConfig] | None, **kwargs: object

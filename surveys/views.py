@@ -15,6 +15,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -93,10 +94,12 @@ def _accessibility_context() -> dict[str, Any]:
 
 
 def _responsible() -> dict[str, str]:
-    # A bracketed placeholder until the deployment names itself (manage.py check
-    # --deploy warns until it does).
+    # Its Welsh name on Welsh pages, when it has one; a bracketed placeholder until the
+    # deployment names itself (manage.py check --deploy warns until it does).
+    welsh = settings.PRIVACY_CONTROLLER_CY if get_language() == "cy" else ""
     return {
-        "controller": settings.PRIVACY_CONTROLLER
+        "controller": welsh
+        or settings.PRIVACY_CONTROLLER
         or _("[name of the organisation that runs the survey]")
     }
 

@@ -7,6 +7,7 @@ import pytest
 from django.core import checks
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.translation import override
 
 from surveys import views
 from surveys.export import RESEARCH_MINIMUM_ROWS
@@ -75,7 +76,45 @@ def test_deploy_checks_warn_until_the_controller_and_contact_are_set(settings):
     assert "PRIVACY_CONTROLLER" in found[0].msg
     settings.PRIVACY_CONTROLLER = "Example University"
     settings.PRIVACY_CONTACT = "dpo@example.ac.uk"
+    settings.PRIVACY_CONTROLLER_CY = "Prifysgol Enghraifft"
     assert checks.run_checks(include_deployment_checks=True, tags=["privacy"]) == []
+
+
+def _in(language, name):
+    with override(language):
+        return reverse(f"surveys:{name}")
+
+
+@pytest.mark.parametrize("name", ["privacy", "accessibility"])
+def test_welsh_pages_name_the_controller_in_welsh(client, settings, name):
+    settings.PRIVACY_CONTROLLER = "Dyfed-Powys Police"
+    settings.PRIVACY_CONTROLLER_CY = "Heddlu Dyfed-Powys"
+    welsh = _text(client, _in("cy", name))
+    assert "Heddlu Dyfed-Powys" in welsh
+    assert "Dyfed-Powys Police" not in welsh
+    english = _text(client, _in("en-gb", name))
+    assert "Dyfed-Powys Police" in english
+    assert "Heddlu Dyfed-Powys" not in english
+
+
+def test_welsh_pages_give_the_english_name_when_there_is_no_welsh_one(client, settings):
+    settings.PRIVACY_CONTROLLER = "Example University"
+    settings.PRIVACY_CONTROLLER_CY = ""
+    assert "Example University" in _text(client, _in("cy", "privacy"))
+
+
+def test_deploy_checks_warn_while_the_welsh_pages_would_name_the_controller_in_english(
+    settings,
+):
+    settings.PRIVACY_CONTROLLER = "Example University"
+    settings.PRIVACY_CONTACT = "dpo@example.ac.uk"
+    settings.PRIVACY_CONTROLLER_CY = ""
+    found = checks.run_checks(include_deployment_checks=True, tags=["privacy"])
+    assert [message.id for message in found] == ["surveys.W004"]
+    assert "PRIVACY_CONTROLLER_CY" in found[0].msg
+    settings.PRIVACY_CONTROLLER = ""  # unset: W001 says so, and only that
+    found = checks.run_checks(include_deployment_checks=True, tags=["privacy"])
+    assert [message.id for message in found] == ["surveys.W001"]
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "survey.example.org",
     "DATABASE_URL": "postgres://survey@db.example.org:5432/soteria",
     "PRIVACY_CONTROLLER": "Example University",
+    "PRIVACY_CONTROLLER_CY": "Prifysgol Enghraifft",
     "PRIVACY_CONTACT": "dpo@example.ac.uk",
     "DATABASE_OWNER_URL": "postgres://survey_owner@db.example.org:5432/soteria",
 }
