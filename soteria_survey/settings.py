@@ -98,7 +98,7 @@ def envemail(name: str, default: str = "") -> str:
 # deployments. Unset, the pages show a placeholder and `manage.py check --deploy` warns
 # (surveys/checks.py); the lawful basis is one of the two the notice explains.
 PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "").strip()
-# Its name in Welsh, for the Welsh pages ("Heddlu Dyfed-Powys"); the English one where
+# Its name in Welsh, for the Welsh pages ("Prifysgol Caerdydd"); the English one where
 # it has none.
 PRIVACY_CONTROLLER_CY = os.environ.get("PRIVACY_CONTROLLER_CY", "").strip()
 PRIVACY_CONTACT = envemail("PRIVACY_CONTACT")

@@ -87,14 +87,14 @@ def _in(language, name):
 
 @pytest.mark.parametrize("name", ["privacy", "accessibility"])
 def test_welsh_pages_name_the_controller_in_welsh(client, settings, name):
-    settings.PRIVACY_CONTROLLER = "Dyfed-Powys Police"
-    settings.PRIVACY_CONTROLLER_CY = "Heddlu Dyfed-Powys"
+    settings.PRIVACY_CONTROLLER = "Cardiff University"
+    settings.PRIVACY_CONTROLLER_CY = "Prifysgol Caerdydd"
     welsh = _text(client, _in("cy", name))
-    assert "Heddlu Dyfed-Powys" in welsh
-    assert "Dyfed-Powys Police" not in welsh
+    assert "Prifysgol Caerdydd" in welsh
+    assert "Cardiff University" not in welsh
     english = _text(client, _in("en-gb", name))
-    assert "Dyfed-Powys Police" in english
-    assert "Heddlu Dyfed-Powys" not in english
+    assert "Cardiff University" in english
+    assert "Prifysgol Caerdydd" not in english
 
 
 def test_welsh_pages_give_the_english_name_when_there_is_no_welsh_one(client, settings):
