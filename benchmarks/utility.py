@@ -8,9 +8,8 @@ Runs in-process on DATABASE_URL's database, whose months must be published
 
 - national: all forces, all time; and all forces, each whole published quarter;
 - one large force (metropolitan unless --force names another), each of the last four
-  whole published quarters (a year, as four pages: a page shows a month, a quarter or
-  all time; a quarter the page does not offer the force, too few having responded,
-  counts as a page showing nothing),
+  whole published quarters (a year as four quarterly pages; a quarter the page does
+  not offer the force, too few having responded, counts as a page showing nothing),
 
 it asks surveys.results.results() for the page's tables (every closed question, all
 respondents, no breakdown) and compares every count the page shows (each answer's

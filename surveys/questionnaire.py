@@ -7,9 +7,9 @@ anything a respondent sees changes. A question names the first version that asks
 (``since``) and, once it is replaced or dropped, the last (``until``): it stays here for
 good, so that the answers given to it are still read, counted and exported.
 
-A version goes live on the first day of a month (LIVE_FROM), never within one: a
-response stores the version live in the month it was sent, which then says nothing
-about when in the month that was (docs/questionnaire.md).
+A version goes live on the first day of a quarter (LIVE_FROM), never within one: a
+response stores the version live when it was sent, which then says nothing about when
+in the quarter that was, the most research rows show (docs/questionnaire.md).
 
 Every question is optional except the two eligibility questions, which decide whether
 the survey is for this person and which sections apply to them.
