@@ -253,3 +253,15 @@ def test_the_downloads_take_no_page_of_comments(national, django_user_model, exp
     page = national.get(reverse(export), {"comments_page": "2"})
     assert page.status_code == 400
     assert "is not a filter of these pages" in page.content.decode()
+
+
+def test_many_pages_are_linked_with_the_middle_left_out(analyst):
+    _comments(14 * FREE_TEXT_PAGE - ESSEX, ESSEX)  # fourteen pages
+    html = analyst.get(RESULTS, {"comments_page": 7}).content.decode()
+    pages = re.search(r'<nav class="comment-pages"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    items = re.findall(r"<li>(.*?)</li>", pages, re.S)
+    shown = [re.sub(r"<[^>]+>", "", item).strip() for item in items]
+    middle = ["4", "5", "6", "7", "8", "9", "10"]  # three either side of page 7
+    assert shown == ["Previous page", "1", "…", *middle, "…", "14", "Next page"]
+    assert [item for item in items if "<a" not in item] == ["…", "…"]  # gaps are not links
+    assert 'comments_page=7#comments" aria-current="page"' in pages
