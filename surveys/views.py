@@ -26,6 +26,7 @@ from surveys.forms import EligibilityForm, SurveyForm
 from surveys.models import SurveyResponse
 from surveys.questionnaire import (
     ELIGIBILITY,
+    FREE_TEXT_MAX_LENGTH,
     QUESTIONNAIRE,
     QUESTIONNAIRES,
     Kind,
@@ -228,6 +229,9 @@ def _survey_context(form: SurveyForm, notice: str = "") -> dict[str, Any]:
         ],
         "reported_label": QUESTIONNAIRE.questions["reported"].label_for(reported),
         "notice": notice,
+        # What respondent.js checks before sending: a larger request is refused unread.
+        "max_request_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        "free_text_limit": FREE_TEXT_MAX_LENGTH,
     }
 
 

@@ -34,7 +34,107 @@
   }
   var sections = Array.prototype.slice.call(form.querySelectorAll("[data-survey-section]"));
   var submitGroup = form.querySelector("[data-survey-submit]");
-  if (sections.length < 2 || !submitGroup) {
+  var paged = sections.length >= 2 && submitGroup;
+
+  // ---- Too much to send ----------------------------------------------------------------
+  // The server refuses a request over its size limit without reading it (the 413 page),
+  // and every answer on this page would go with it. Only an answer pasted in at many
+  // times its length limit makes such a request: stop it here instead, point to the
+  // answer, and keep everything. Listening on the document, after the form's own
+  // listeners, so that a send they turn into "Continue" is left alone.
+  document.addEventListener("submit", function (event) {
+    var limit = Number(form.getAttribute("data-max-bytes"));
+    if (event.target !== form || event.defaultPrevented || !limit) {
+      return;
+    }
+    if (encodedLength(event.submitter) > limit) {
+      event.preventDefault();
+      sayTooLong();
+    }
+  });
+
+  // The request body's length as the browser will encode it: lines end in CR LF.
+  function encodedLength(submitter) {
+    var pairs = new URLSearchParams();
+    new FormData(form, submitter).forEach(function (value, name) {
+      pairs.append(name, String(value).replace(/\r\n|\r|\n/g, "\r\n"));
+    });
+    return pairs.toString().length;
+  }
+
+  function sayTooLong() {
+    var longest = null;
+    form.querySelectorAll("textarea").forEach(function (field) {
+      if (!longest || field.value.length > longest.value.length) {
+        longest = field;
+      }
+    });
+    var summary = form.querySelector("[data-too-long]");
+    if (!summary) {
+      summary = element("div", "govuk-error-summary");
+      summary.setAttribute("data-too-long", "");
+      summary.tabIndex = -1;
+      var alert = summary.appendChild(element("div", ""));
+      alert.setAttribute("role", "alert");
+      alert.appendChild(element("h2", "govuk-error-summary__title", form.dataset.tooLongTitle));
+      var body = alert.appendChild(element("div", "govuk-error-summary__body"));
+      var item = body
+        .appendChild(element("ul", "govuk-list govuk-error-summary__list"))
+        .appendChild(element("li", ""));
+      var link = item.appendChild(element(longest ? "a" : "span", "", form.dataset.tooLongMessage));
+      if (longest) {
+        link.href = "#" + longest.id;
+        link.addEventListener("click", function (event) {
+          event.preventDefault();
+          if (paged && sectionOf(longest) >= 0) {
+            show(sectionOf(longest), longest);
+          } else {
+            longest.focus();
+          }
+        });
+      }
+      body.appendChild(element("p", "govuk-body", form.dataset.tooLongKept));
+      var heading = form.querySelector("h1");
+      heading.parentNode.insertBefore(summary, heading);
+      if (longest) {
+        markTooLong(longest);
+      }
+      document.title = form.dataset.errorPrefix + " " + document.title;
+    }
+    summary.focus();
+    summary.scrollIntoView({ block: "start" });
+  }
+
+  // The answer itself, marked as the server marks an answer in error.
+  function markTooLong(field) {
+    var group = field.closest(".govuk-form-group");
+    var message = element("p", "govuk-error-message");
+    message.id = field.id + "-too-long";
+    message.appendChild(element("span", "govuk-visually-hidden", form.dataset.errorPrefix));
+    message.appendChild(document.createTextNode(" " + form.dataset.tooLongMessage));
+    field.parentNode.insertBefore(message, field);
+    field.classList.add("govuk-textarea--error");
+    field.setAttribute(
+      "aria-describedby",
+      ((field.getAttribute("aria-describedby") || "") + " " + message.id).trim()
+    );
+    if (group) {
+      group.classList.add("govuk-form-group--error");
+    }
+  }
+
+  function element(name, className, text) {
+    var made = document.createElement(name);
+    if (className) {
+      made.className = className;
+    }
+    if (text) {
+      made.textContent = text;
+    }
+    return made;
+  }
+
+  if (!paged) {
     return;
   }
   var current = 0;

@@ -1,6 +1,8 @@
 """The survey in a real Chromium: one section at a time with JavaScript, one long page
 without it, the keyboard alone, and the answers stored."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -168,3 +170,85 @@ def test_last_section_has_one_back_button_after_the_send_button(page, site):
     assert labels.count("Back") == 1
     page.get_by_role("button", name="Back").click()
     expect(page.get_by_role("button", name="Send my answers")).to_be_hidden()
+
+
+def _to_last_section(page):
+    for _ in range(len(REPORTER_SECTIONS) - 1):
+        page.locator("[data-survey-section]:visible").get_by_role(
+            "button", name="Continue"
+        ).click()
+
+
+def _paste(page, text):
+    """Put text in the free-text box as a paste would, its character count told."""
+    page.evaluate(
+        """text => {
+            const field = document.querySelector("textarea[name=free_text]");
+            field.value = text;
+            field.dispatchEvent(new Event("input", {bubbles: true}));
+        }""",
+        text,
+    )
+
+
+# Far beyond what the server takes unread (DATA_UPLOAD_MAX_MEMORY_SIZE, 256 KB): one long
+# answer, and one of blank lines, each 180 KB as typed but 360 KB once the browser sends
+# its line ends as CR LF.
+TOO_LONG = {"long": "a" * 300_000, "lines": "\n" * 60_000}
+
+
+@pytest.mark.parametrize("text", TOO_LONG.values(), ids=TOO_LONG.keys())
+def test_an_answer_too_long_to_send_is_stopped_before_it_is_sent_and_nothing_is_lost(
+    page, site, text
+):
+    _to_survey(page, site)
+    page.get_by_label("Which police force was it reported to?").select_option("kent")
+    _to_last_section(page)
+    _paste(page, text)
+    page.get_by_role("button", name="Send my answers").click()
+
+    summary = page.locator("[data-too-long]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text(
+        "This answer is too long to send. Shorten it to 4000 characters or fewer."
+    )
+    expect(summary).to_contain_text("Nothing has been sent yet")
+    expect(page.locator("form[data-survey-form]")).to_be_visible()  # not the 413 page
+    page.get_by_role("button", name="Send my answers").click()
+    expect(summary).to_have_count(1)
+    assert SurveyResponse.objects.count() == 0
+
+    assert page.title().startswith("Error:")
+    summary.get_by_role("link").click()
+    field = page.locator("textarea[name=free_text]")
+    expect(field).to_be_focused()
+    # The answer is marked as the server marks one in error, and says why.
+    expect(field).to_have_class(re.compile(r"\bgovuk-textarea--error\b"))
+    expect(field).to_have_accessible_description(re.compile("too long to send"))
+    expect(page.locator(".govuk-form-group--error .govuk-error-message")).to_have_count(1)
+    expect(page.get_by_label("Which police force was it reported to?")).to_have_value("kent")
+    page.locator("textarea[name=free_text]").fill("Kind officers.")
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    stored = SurveyResponse.objects.get()
+    assert (stored.force_id, stored.free_text) == ("kent", "Kind officers.")
+
+
+def test_switching_language_with_an_answer_too_long_to_send_is_stopped_too(page, site):
+    _to_survey(page, site)
+    _to_last_section(page)
+    _paste(page, TOO_LONG["long"])
+    page.get_by_role("button", name="Cymraeg").click()
+    expect(page.locator("[data-too-long]")).to_be_focused()
+    assert "/cy/" not in page.url
+
+
+def test_an_answer_over_its_limit_but_small_enough_to_send_gets_the_servers_message(page, site):
+    _to_survey(page, site)
+    _to_last_section(page)
+    _paste(page, "a" * 4001)
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("4000 characters or fewer")
+    assert page.title().startswith("Error:")
+    expect(page.locator("[data-too-long]")).to_have_count(0)
