@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone, translation
 
@@ -88,6 +89,16 @@ def reference_data(transactional_db):
     """For tests that commit (live server, real faults): the database is emptied after
     each, reference data included, so put the forces back as the migration does."""
     load_forces(Force)
+
+
+@pytest.fixture
+def national_analyst(client, monkeypatch, django_user_model):
+    """The test client, signed in as a national analyst (manage.py create_analyst
+    --national), who may read every force's results and their comments."""
+    monkeypatch.setenv("ANALYST_PASSWORD", "a-long-enough-password-9")
+    call_command("create_analyst", "national-analyst", national=True)
+    sign_in(client, django_user_model.objects.get(username="national-analyst"))
+    return client
 
 
 @pytest.fixture

@@ -9,14 +9,12 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
 from django.urls import reverse
 
 from surveys.models import AuditEntry, SurveyResponse
 from surveys.publication import publish_due
 from surveys.results import FREE_TEXT_PAGE
 from tests.research_data import PUBLISHED_ON, QUARTER, QUARTER_MONTHS, add_responses
-from tests.staff import sign_in
 
 RESULTS = reverse("admin:results")
 pytestmark = pytest.mark.django_db
@@ -24,15 +22,6 @@ pytestmark = pytest.mark.django_db
 KENT = 230  # more than a page: it goes on over the next
 ESSEX = 30
 DORSET = 9  # fewer than the threshold: never shown
-
-
-@pytest.fixture
-def analyst(client, monkeypatch, django_user_model):
-    """A national analyst, who may read comments, signed in."""
-    monkeypatch.setenv("ANALYST_PASSWORD", "a-long-enough-password-9")
-    call_command("create_analyst", "national-analyst", national=True)
-    sign_in(client, django_user_model.objects.get(username="national-analyst"))
-    return client
 
 
 def _comments(kent, essex, dorset=0):
@@ -44,11 +33,11 @@ def _comments(kent, essex, dorset=0):
 
 
 @pytest.fixture
-def national(analyst):
+def national(national_analyst):
     """The analyst, with Kent's reporters' quarter of comments longer than a page,
     Essex's short, and Dorset's too small to publish, all in one published quarter."""
     _comments(KENT, ESSEX, DORSET)
-    return analyst
+    return national_analyst
 
 
 def _pages(client, **filters):
@@ -205,10 +194,10 @@ def test_a_response_in_a_month_not_yet_published_changes_no_page(national):
     assert _pages(national) == before
 
 
-def test_groups_that_fill_a_page_exactly_make_one_page(analyst):
+def test_groups_that_fill_a_page_exactly_make_one_page(national_analyst):
     _comments(FREE_TEXT_PAGE - ESSEX, ESSEX)
-    html = analyst.get(RESULTS).content.decode()
-    comments = analyst.get(RESULTS).context["comments"]
+    html = national_analyst.get(RESULTS).content.decode()
+    comments = national_analyst.get(RESULTS).context["comments"]
     assert [len(group.texts) for group in comments.groups] == [ESSEX, FREE_TEXT_PAGE - ESSEX]
     assert not any(group.goes_on for group in comments.groups)
     assert "Comments 1 to 200 of 200." in html
@@ -216,9 +205,9 @@ def test_groups_that_fill_a_page_exactly_make_one_page(analyst):
     assert 'class="comment-pages"' not in html
 
 
-def test_a_group_that_ends_a_page_starts_nothing_on_the_next(analyst):
+def test_a_group_that_ends_a_page_starts_nothing_on_the_next(national_analyst):
     _comments(FREE_TEXT_PAGE + 10, ESSEX)  # Essex 30, then Kent 170 and 40
-    first, second = _pages(analyst)
+    first, second = _pages(national_analyst)
     assert [len(texts) for _label, texts in first] == [ESSEX, FREE_TEXT_PAGE - ESSEX]
     assert [len(texts) for _label, texts in second] == [FREE_TEXT_PAGE + 10 - 170]
 
@@ -255,9 +244,9 @@ def test_the_downloads_take_no_page_of_comments(national, django_user_model, exp
     assert "is not a filter of these pages" in page.content.decode()
 
 
-def test_many_pages_are_linked_with_the_middle_left_out(analyst):
+def test_many_pages_are_linked_with_the_middle_left_out(national_analyst):
     _comments(14 * FREE_TEXT_PAGE - ESSEX, ESSEX)  # fourteen pages
-    html = analyst.get(RESULTS, {"comments_page": 7}).content.decode()
+    html = national_analyst.get(RESULTS, {"comments_page": 7}).content.decode()
     pages = re.search(r'<nav class="comment-pages"[^>]*>(.*?)</nav>', html, re.S).group(1)
     items = re.findall(r"<li>(.*?)</li>", pages, re.S)
     shown = [re.sub(r"<[^>]+>", "", item).strip() for item in items]

@@ -20,7 +20,6 @@ from surveys.models import (
 )
 from surveys.publication import closes_on, last_due, publish_due
 from tests.publishing import store
-from tests.staff import sign_in
 
 RESULTS = reverse("admin:results")
 CSV = reverse("admin:results_csv")
@@ -29,14 +28,6 @@ pytestmark = pytest.mark.django_db
 
 def _store(month, count, force="kent"):
     store(month, [{"believed": ["always" if i % 2 else "never"]} for i in range(count)], force)
-
-
-@pytest.fixture
-def national(client, django_user_model, monkeypatch):
-    monkeypatch.setenv("ANALYST_PASSWORD", "a-long-enough-password-9")
-    call_command("create_analyst", "national-analyst", national=True)
-    sign_in(client, django_user_model.objects.get(username="national-analyst"))
-    return client
 
 
 def test_a_month_is_due_a_week_after_it_ends():
@@ -61,13 +52,13 @@ def test_publishing_counts_the_queue_and_fills_whole_quarters():
     )
 
 
-def test_only_published_periods_with_enough_responses_are_offered(national):
+def test_only_published_periods_with_enough_responses_are_offered(national_analyst):
     _store(date(2026, 7, 1), 12)
     _store(date(2026, 8, 1), 3)  # too few on its own
     _store(date(2026, 10, 1), 15)
     _store(date(2026, 11, 1), 15)  # ended, but not a week ago
     publish_due(date(2026, 12, 7))
-    page = national.get(RESULTS)
+    page = national_analyst.get(RESULTS)
     offered = [period.key for period in page.context["periods"]]
     # Q4 is not whole until December has been published, however many it holds.
     assert offered == ["all", "2026-Q3", "2026-10", "2026-07"]
@@ -75,32 +66,34 @@ def test_only_published_periods_with_enough_responses_are_offered(national):
 
 
 @pytest.mark.parametrize("period", ["2026-08", "2026-11", "2026-Q4", "2031-01"])
-def test_a_bookmarked_period_that_is_not_published_gets_a_clear_page(national, period):
+def test_a_bookmarked_period_that_is_not_published_gets_a_clear_page(national_analyst, period):
     _store(date(2026, 7, 1), 12)
     _store(date(2026, 8, 1), 3)
     publish_due(date(2026, 12, 7))
-    page = national.get(RESULTS, {"period": period})
+    page = national_analyst.get(RESULTS, {"period": period})
     assert page.status_code == 200
     assert page.context["results"] is None
     assert "are not published" in page.content.decode()
-    rows = national.get(CSV, {"period": period}).content.decode().splitlines()
+    rows = national_analyst.get(CSV, {"period": period}).content.decode().splitlines()
     assert rows[-1] == "Respondents,not published for this period"
 
 
-def test_a_published_month_never_changes_except_by_purge(national):
+def test_a_published_month_never_changes_except_by_purge(national_analyst):
     this_month = date.today().replace(day=1)
     old = months.shift(this_month, -2)
     _store(old, 30)
     publish_due()
-    before = national.get(CSV, {"period": f"{old:%Y-%m}"}).content
+    before = national_analyst.get(CSV, {"period": f"{old:%Y-%m}"}).content
     _store(this_month, 20)  # the current month: never published yet
     call_command("tally_responses")
     publish_due()
-    assert national.get(CSV, {"period": f"{old:%Y-%m}"}).content == before
-    assert national.get(CSV).content == national.get(CSV, {"period": "all"}).content
+    assert national_analyst.get(CSV, {"period": f"{old:%Y-%m}"}).content == before
+    assert (
+        national_analyst.get(CSV).content == national_analyst.get(CSV, {"period": "all"}).content
+    )
     call_command("purge_responses", older_than_months=1)
     assert not PublishedMonth.objects.filter(month=old).exists()
-    page = national.get(RESULTS, {"period": f"{old:%Y-%m}"})
+    page = national_analyst.get(RESULTS, {"period": f"{old:%Y-%m}"})
     assert page.context["results"] is None
 
 
